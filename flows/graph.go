@@ -1,0 +1,98 @@
+package flows
+
+import "github.com/selfcheck-id/selfcheck/internal/yamlcheck"
+
+// Edges returns where step s can lead: each choice's next and, for a step
+// with a condition, the step it skips to. Verdict may be among them.
+func (s *Step) Edges() []string {
+	var out []string
+	if len(s.When) > 0 && s.Next != "" {
+		out = append(out, s.Next)
+	}
+	for _, c := range s.Choices {
+		if n := c.NextOr(s); n != "" && !contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// graph checks the flow as a whole: every step reachable from the start or
+// the emergency entry, no loop that could trap a user, and every step with a
+// way to an end (the verdict or an end step).
+func (c *checker) graph() {
+	f := c.f
+	reached := map[string]bool{}
+	var walk func(id string)
+	walk = func(id string) {
+		if reached[id] || f.Steps[id] == nil {
+			return
+		}
+		reached[id] = true
+		for _, n := range f.Steps[id].Edges() {
+			walk(n)
+		}
+	}
+	walk(f.Start)
+	walk(f.Emergency)
+	for _, id := range f.StepOrder {
+		if !reached[id] {
+			c.add(c.at("steps", id, yamlcheck.KeyOf), "step %q cannot be reached from the start or the emergency step", id)
+		}
+	}
+
+	// Depth-first search with colours: grey is on the current path, so an
+	// edge to a grey step closes a loop.
+	const (
+		white = iota
+		grey
+		black
+	)
+	colour := map[string]int{}
+	ends := map[string]bool{Verdict: true}
+	var visit func(id string)
+	visit = func(id string) {
+		colour[id] = grey
+		s := f.Steps[id]
+		if s.IsEnd() {
+			ends[id] = true
+		}
+		for _, n := range s.Edges() {
+			// Only answers count towards an end: a skip helps only the
+			// users it skips.
+			viaChoice := s.IsEnd() || len(s.When) == 0 || n != s.Next || s.leadsTo(n)
+			if f.Steps[n] == nil {
+				ends[id] = ends[id] || (n == Verdict && viaChoice)
+				continue
+			}
+			switch colour[n] {
+			case grey:
+				c.add(c.at("steps", id, yamlcheck.KeyOf), "step %q leads back to step %q: a loop can trap a user (use the Back button instead)", id, n)
+			case white:
+				visit(n)
+			}
+			ends[id] = ends[id] || (ends[n] && viaChoice)
+		}
+		colour[id] = black
+	}
+	for _, id := range f.StepOrder {
+		if colour[id] == white {
+			visit(id)
+		}
+	}
+	for _, id := range f.StepOrder {
+		if !ends[id] {
+			c.add(c.at("steps", id, yamlcheck.KeyOf), "step %q has no way to a verdict or an end step", id)
+		}
+	}
+}
+
+// leadsTo reports whether some choice of s leads to id.
+func (s *Step) leadsTo(id string) bool {
+	for _, c := range s.Choices {
+		if c.NextOr(s) == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,165 @@
+package flows_test
+
+import (
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/locales"
+)
+
+// mini loads the test flow that uses every feature, and fails the test if
+// it does not validate.
+func mini(t testing.TB) *flows.Flow {
+	t.Helper()
+	set, ps := flows.Load(os.DirFS("testdata/mini"), ".")
+	msgs, mps := locales.Load(os.DirFS("testdata/mini-locales"), ".")
+	ps = append(ps, mps...)
+	ps = append(ps, flows.Validate(set, msgs, locales.CodeIDs)...)
+	if len(ps) > 0 {
+		t.Fatalf("mini flow does not validate: %v", ps)
+	}
+	return set.Flows["mini"]
+}
+
+// play applies answers from the start and returns the final state and the
+// events of the last input.
+func play(f *flows.Flow, answers ...string) (flows.State, []flows.Event) {
+	st, evs := flows.Advance(f, flows.State{}, flows.Input{Kind: flows.Start})
+	for i := 0; i+1 < len(answers); i += 2 {
+		st, evs = flows.Advance(f, st, flows.Input{Kind: flows.Choose, Step: answers[i], Choice: answers[i+1]})
+	}
+	return st, evs
+}
+
+func TestAdvance(t *testing.T) {
+	f := mini(t)
+	tests := []struct {
+		name     string
+		answers  []string
+		step     string
+		band     string
+		flags    []string
+		actions  []string
+		contacts []string
+		other    bool
+	}{
+		{name: "start asks the welcome", step: "welcome"},
+		{name: "welcome leads to source", answers: []string{"welcome", "self"}, step: "source"},
+		{name: "near destination skips the route question",
+			answers: []string{"welcome", "self", "source", "office", "dest", "near"}, step: "fee"},
+		{name: "far destination asks the route",
+			answers: []string{"welcome", "self", "source", "office", "dest", "far"}, step: "route"},
+		{name: "no flags: lower band",
+			answers: []string{"welcome", "self", "source", "office", "dest", "near", "fee", "no"},
+			step:    flows.Verdict, band: "lower", contacts: []string{"hotline"}},
+		{name: "a critical flag forces the high band",
+			answers: []string{"welcome", "self", "source", "office", "dest", "far", "route", "no", "fee", "no"},
+			step:    flows.Verdict, band: "high", flags: []string{"far"}, contacts: []string{"hotline", "embassy"}},
+		{name: "weights add up: 2 is lower... 2+4 reaches high",
+			answers: []string{"welcome", "other", "source", "ad", "dest", "near", "fee", "yes"},
+			step:    flows.Verdict, band: "high", flags: []string{"fee", "socmed"}, contacts: []string{"hotline"}, other: true},
+		{name: "two unknowns lift the band to medium and become actions",
+			answers: []string{"welcome", "self", "source", "unknown", "dest", "near", "fee", "unknown"},
+			step:    flows.Verdict, band: "medium", actions: []string{"act.source", "act.fee"}, contacts: []string{"hotline"}},
+		{name: "emergency door ends at the help step",
+			answers: []string{"welcome", "sos", "sos_country", "far"}, step: "sos_help"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, _ := play(f, tt.answers...)
+			if st.Step != tt.step {
+				t.Fatalf("step = %q, want %q", st.Step, tt.step)
+			}
+			if (st.Perspective == "other") != tt.other {
+				t.Errorf("perspective = %q", st.Perspective)
+			}
+			if tt.band == "" {
+				return
+			}
+			r := flows.Evaluate(f, st)
+			if r.Band.ID != tt.band {
+				t.Errorf("band = %s (score %d), want %s", r.Band.ID, r.Score, tt.band)
+			}
+			var got []string
+			for _, fl := range r.Flags {
+				got = append(got, fl.ID)
+			}
+			if !reflect.DeepEqual(got, tt.flags) {
+				t.Errorf("flags = %v, want %v", got, tt.flags)
+			}
+			if !reflect.DeepEqual(r.Actions, tt.actions) {
+				t.Errorf("actions = %v, want %v", r.Actions, tt.actions)
+			}
+			if !reflect.DeepEqual(r.Contacts, tt.contacts) {
+				t.Errorf("contacts = %v, want %v", r.Contacts, tt.contacts)
+			}
+		})
+	}
+}
+
+func TestAdvanceRejectsAndIsPure(t *testing.T) {
+	f := mini(t)
+	st, _ := play(f, "welcome", "self", "source", "ad")
+	before := st
+	before.Answers = append([]flows.Answer(nil), st.Answers...)
+
+	cases := []struct {
+		name string
+		in   flows.Input
+		want flows.RejectReason
+	}{
+		{"answer to an earlier question", flows.Input{Kind: flows.Choose, Step: "source", Choice: "office"}, flows.StaleInput},
+		{"unknown choice", flows.Input{Kind: flows.Choose, Step: "dest", Choice: "mars"}, flows.UnknownChoice},
+		{"unknown step", flows.Input{Kind: flows.Choose, Step: "nope", Choice: "far"}, flows.StaleInput},
+	}
+	for _, c := range cases {
+		got, evs := flows.Advance(f, st, c.in)
+		if len(evs) != 1 || evs[0] != (flows.Rejected{Reason: c.want}) {
+			t.Errorf("%s: events = %#v", c.name, evs)
+		}
+		if !reflect.DeepEqual(got, before) {
+			t.Errorf("%s: state changed to %+v", c.name, got)
+		}
+	}
+
+	// Going back and answering differently must not touch the old state.
+	back, evs := flows.Advance(f, st, flows.Input{Kind: flows.Back})
+	if back.Step != "source" || len(back.Answers) != 1 || evs[0] != (flows.Asked{Step: "source"}) {
+		t.Fatalf("back = %+v %v", back, evs)
+	}
+	_, _ = flows.Advance(f, back, flows.Input{Kind: flows.Choose, Step: "source", Choice: "office"})
+	if !reflect.DeepEqual(st, before) {
+		t.Errorf("input state was modified: %+v", st)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	f := mini(t)
+	st, _ := play(f, "welcome", "self")
+	if n, total := flows.Progress(f, st); n != 1 || total != 4 {
+		t.Errorf("at source: %d/%d, want 1/4 (route may still come)", n, total)
+	}
+	st, _ = play(f, "welcome", "self", "source", "ad", "dest", "near")
+	if n, total := flows.Progress(f, st); n != 3 || total != 3 {
+		t.Errorf("at fee after near: %d/%d, want 3/3", n, total)
+	}
+	st, _ = play(f, "welcome", "self")
+	if n, _ := flows.Progress(f, flows.State{Step: "welcome"}); n != 0 {
+		t.Errorf("welcome counted: %d", n)
+	}
+}
+
+func TestToken(t *testing.T) {
+	tok := flows.Token{Kind: flows.TokAnswer, Nonce: "abcd1234", Step: "dest", Choice: "far"}
+	got, ok := flows.ParseToken(tok.Encode())
+	if !ok || got != tok {
+		t.Fatalf("round trip: %+v %v", got, ok)
+	}
+	for _, bad := range []string{"", "x:1:2:3", "a:1:2", "a:1:2:3:4", "aa:1:2:3", string(make([]byte, 65))} {
+		if _, ok := flows.ParseToken(bad); ok {
+			t.Errorf("ParseToken(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package flows
+
+import "sort"
+
+// Result is the verdict of a check, computed from the answers alone.
+type Result struct {
+	Band  *Band
+	Score int
+	// Flags raised, strongest first: critical ones, then by weight, then in
+	// the order they were raised.
+	Flags []*Flag
+	// Actions are the message IDs of action items from "I don't know"
+	// answers, in the order they were given.
+	Actions []string
+	// Contacts to show: the flow's fixed ones, then those answers chose.
+	Contacts []string
+	Unknowns int
+}
+
+// Critical reports whether a critical flag forced the band.
+func (r Result) Critical() bool { return len(r.Flags) > 0 && r.Flags[0].Critical }
+
+// Evaluate scores the answers of st: choice scores plus the weight of each
+// distinct flag raised. A critical flag forces the highest band; many
+// unknowns lift the band to at least the second.
+func Evaluate(f *Flow, st State) Result {
+	var r Result
+	seen := map[string]bool{}
+	for _, a := range st.Answers {
+		s := f.Steps[a.Step]
+		if s == nil {
+			continue
+		}
+		c := s.Choice(a.Choice)
+		if c == nil {
+			continue
+		}
+		r.Score += c.Score
+		for _, id := range c.Flags {
+			if fl := f.Flags[id]; fl != nil && !seen[id] {
+				seen[id] = true
+				r.Score += fl.Weight
+				r.Flags = append(r.Flags, fl)
+			}
+		}
+		if c.Unknown {
+			r.Unknowns++
+			if c.Action != "" {
+				r.Actions = append(r.Actions, c.Action)
+			}
+		}
+		r.Contacts = appendNew(r.Contacts, c.Contacts...)
+	}
+	r.Contacts = appendNew(append([]string(nil), f.Result.Contacts...), r.Contacts...)
+	sort.SliceStable(r.Flags, func(i, j int) bool {
+		a, b := r.Flags[i], r.Flags[j]
+		if a.Critical != b.Critical {
+			return a.Critical
+		}
+		return a.Weight > b.Weight
+	})
+	r.Band = band(f, r)
+	return r
+}
+
+func band(f *Flow, r Result) *Band {
+	if len(f.Bands) == 0 {
+		return nil
+	}
+	if r.Critical() {
+		return &f.Bands[len(f.Bands)-1]
+	}
+	i := 0
+	for j := range f.Bands {
+		if r.Score >= f.Bands[j].Min {
+			i = j
+		}
+	}
+	if f.UnknownsForMedium > 0 && r.Unknowns >= f.UnknownsForMedium && i == 0 && len(f.Bands) > 1 {
+		i = 1
+	}
+	return &f.Bands[i]
+}
+
+func appendNew(xs []string, ys ...string) []string {
+	for _, y := range ys {
+		if !contains(xs, y) {
+			xs = append(xs, y)
+		}
+	}
+	return xs
+}
