@@ -1,0 +1,158 @@
+// Package locales holds the message files (one per language: id.yaml,
+// en.yaml) and renders messages by ID. Flows name message IDs; all text a
+// user reads lives in these files.
+package locales
+
+import (
+	"embed"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+	"gopkg.in/yaml.v3"
+
+	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
+)
+
+// Files are the shipped message files, built into the binary.
+//
+//go:embed *.yaml
+var Files embed.FS
+
+// Default is the language of users whose language we do not know.
+const Default = "id"
+
+// Catalog is every message in every language.
+type Catalog struct {
+	bundle     *i18n.Bundle
+	localizers map[string]*i18n.Localizer
+	keys       map[string]map[string]yamlcheck.Problem // lang -> id -> where
+}
+
+// Load reads every <lang>.yaml in dir. Each file is a flat map of message ID
+// to text (Go template syntax for values: {{.N}}).
+func Load(fsys fs.FS, dir string) (*Catalog, yamlcheck.Problems) {
+	c := &Catalog{
+		bundle:     i18n.NewBundle(language.Indonesian),
+		localizers: map[string]*i18n.Localizer{},
+		keys:       map[string]map[string]yamlcheck.Problem{},
+	}
+	c.bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+	var ps yamlcheck.Problems
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return c, yamlcheck.Problems{{File: dir, Msg: "cannot read: " + err.Error()}}
+	}
+	for _, e := range entries {
+		lang, ok := strings.CutSuffix(e.Name(), ".yaml")
+		if e.IsDir() || !ok {
+			continue
+		}
+		file := path.Join(dir, e.Name())
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			ps = append(ps, yamlcheck.Problem{File: file, Msg: "cannot read: " + err.Error()})
+			continue
+		}
+		ps = append(ps, c.loadFile(file, lang, data)...)
+	}
+	if len(c.keys) == 0 && len(ps) == 0 {
+		ps = append(ps, yamlcheck.Problem{File: dir, Msg: "no message file (<lang>.yaml) found"})
+	}
+	return c, ps
+}
+
+func (c *Catalog) loadFile(file, lang string, data []byte) yamlcheck.Problems {
+	if _, err := language.Parse(lang); err != nil || len(lang) != 2 {
+		return yamlcheck.Problems{{File: file, Msg: "the file name must be a two-letter language code, like id.yaml or en.yaml"}}
+	}
+	root, ps := yamlcheck.Parse(file, data)
+	if ps != nil {
+		return ps
+	}
+	var flat map[string]string
+	if ps := yamlcheck.Decode(file, root, &flat); ps != nil {
+		return ps
+	}
+	keys := map[string]yamlcheck.Problem{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		keys[k.Value] = yamlcheck.Problem{File: file, Line: k.Line, Col: k.Column}
+		if strings.TrimSpace(v.Value) == "" {
+			ps.Add(file, v, "message %q is empty", k.Value)
+		}
+	}
+	if _, err := c.bundle.ParseMessageFileBytes(data, file); err != nil {
+		ps.Add(file, root, "%v", err)
+		return ps
+	}
+	c.keys[lang] = keys
+	c.localizers[lang] = i18n.NewLocalizer(c.bundle, lang)
+	return ps
+}
+
+// Languages returns the language codes, sorted.
+func (c *Catalog) Languages() []string {
+	langs := make([]string, 0, len(c.keys))
+	for l := range c.keys {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	return langs
+}
+
+// Has reports whether lang defines message id.
+func (c *Catalog) Has(lang, id string) bool {
+	_, ok := c.keys[lang][id]
+	return ok
+}
+
+// Keys returns the message IDs of lang, sorted.
+func (c *Catalog) Keys(lang string) []string {
+	ids := make([]string, 0, len(c.keys[lang]))
+	for id := range c.keys[lang] {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Pos returns where lang defines id.
+func (c *Catalog) Pos(lang, id string) yamlcheck.Problem { return c.keys[lang][id] }
+
+// Text renders message id in lang. With other set it prefers the variant
+// "<id>.other", written for someone checking an offer for another person.
+// A missing message renders as its ID, which validation prevents from
+// shipping; it never falls back silently to another language.
+func (c *Catalog) Text(lang, id string, other bool, data map[string]any) string {
+	if other && c.Has(lang, id+".other") {
+		id += ".other"
+	}
+	loc := c.localizers[lang]
+	if loc == nil || !c.Has(lang, id) {
+		return id
+	}
+	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Match maps a Telegram language_code (an IETF tag such as "id", "en-US")
+// to one of our languages: Indonesian for "id..." (and the old "in"),
+// English for anything else, Default when unknown.
+func Match(tag string) string {
+	tag = strings.ToLower(tag)
+	switch {
+	case tag == "":
+		return Default
+	case tag == "id" || strings.HasPrefix(tag, "id-") || tag == "in":
+		return "id"
+	default:
+		return "en"
+	}
+}

@@ -1,0 +1,47 @@
+package locales
+
+// Message IDs the Go code uses directly (flows name the rest). They are
+// listed in one place so that validation can tell a message nothing uses
+// from one the code needs.
+const (
+	Reprompt       = "ui.reprompt"        // typed text that is not an answer
+	TryAgain       = "ui.try_again"       // storage down: try again in a minute
+	Stale          = "ui.stale"           // toast for an old or unknown button (<=200 chars)
+	Progress       = "ui.progress"        // {{.N}}/{{.Total}}
+	Chosen         = "ui.chosen"          // {{.Answer}}: the edited question shows the answer
+	BtnBack        = "ui.btn_back"        // button label
+	BtnRestart     = "ui.btn_restart"     // button label
+	BtnHelp        = "ui.btn_help"        // button label: emergency contacts now
+	BtnLanguage    = "ui.btn_language"    // button label: switch to the other language
+	FlowChanged    = "ui.flow_changed"    // the questions changed under a running check
+	Expired        = "ui.expired"         // an old button after the session expired
+	Forgotten      = "ui.forgotten"       // /forget done
+	Privacy        = "ui.privacy"         // /privacy
+	PrivateOnly    = "ui.private_only"    // in a group: {{.Link}} to a private chat
+	LanguageSet    = "ui.language_set"    // after switching language
+	VerdictReasons = "ui.verdict_reasons" // heading: why
+	VerdictSteps   = "ui.verdict_steps"   // heading: what to do next
+	VerdictActions = "ui.verdict_actions" // heading: find out first
+	VerdictContact = "ui.verdict_contact" // heading: whom to contact
+	Share          = "ui.share"           // {{.Link}}: share the bot with a friend
+	ShareButton    = "ui.share_button"    // button label: share the bot
+	WhatsApp       = "ui.whatsapp"        // label before a WhatsApp link
+	EndHint        = "ui.end_hint"        // after a verdict or end step: how to start again
+
+	CmdStart    = "cmd.start" // setMyCommands descriptions (1-256 chars)
+	CmdRestart  = "cmd.restart"
+	CmdBack     = "cmd.back"
+	CmdHelp     = "cmd.help"
+	CmdLanguage = "cmd.language"
+	CmdPrivacy  = "cmd.privacy"
+	CmdForget   = "cmd.forget"
+)
+
+// CodeIDs are all message IDs above.
+var CodeIDs = []string{
+	Reprompt, TryAgain, Stale, Progress, Chosen, BtnBack, BtnRestart, BtnHelp,
+	BtnLanguage, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
+	LanguageSet, VerdictReasons, VerdictSteps, VerdictActions, VerdictContact,
+	Share, ShareButton, WhatsApp, EndHint,
+	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
+}
