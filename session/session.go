@@ -1,0 +1,75 @@
+// Package session keeps each chat's conversation state in Redis: one small
+// record per chat, keyed by a keyed hash of the chat id, written with a
+// compare-and-set so that two replicas never lose or double-apply an answer.
+package session
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+)
+
+// Schema is the version of the stored record's shape. A record with another
+// schema is treated as absent: the user is restarted politely.
+const Schema = 1
+
+// Session is everything stored about one chat. It holds no name, username,
+// phone number or chat id.
+type Session struct {
+	Schema int         `json:"z"`
+	State  flows.State `json:"st"`
+	Lang   string      `json:"l"`
+	// Nonce changes at every (re)start; buttons carry it so that a button
+	// from an earlier check is recognised as stale.
+	Nonce    string `json:"n"`
+	Campaign string `json:"c,omitempty"`
+	// Day the check started (YYYY-MM-DD): statistics count per day, no finer.
+	Day string `json:"d,omitempty"`
+	// Message is the channel's id of the question on screen, so that it can
+	// be edited once answered.
+	Message int `json:"m,omitempty"`
+}
+
+// Chat identifies one chat in storage: a keyed hash of its id.
+type Chat struct {
+	hash string
+}
+
+// Keyer turns chat ids into storage keys. Without the secret, keys cannot be
+// linked back to chat ids.
+type Keyer struct{ secret []byte }
+
+// NewKeyer returns a Keyer for the secret (SESSION_KEY).
+func NewKeyer(secret []byte) Keyer { return Keyer{secret: secret} }
+
+// Chat returns the storage identity of a chat id.
+func (k Keyer) Chat(chatID int64) Chat {
+	m := hmac.New(sha256.New, k.secret)
+	m.Write([]byte(strconv.FormatInt(chatID, 10)))
+	return Chat{hash: hex.EncodeToString(m.Sum(nil)[:16])}
+}
+
+// LogID is a short prefix of the hash: enough to follow one conversation in
+// the logs, useless to find the person.
+func (c Chat) LogID() string { return c.hash[:8] }
+
+func (c Chat) sessionKey() string { return "sc:{" + c.hash + "}:s" }
+func (c Chat) seenKey() string    { return "sc:{" + c.hash + "}:u" }
+
+func encode(s Session) ([]byte, error) {
+	s.Schema = Schema
+	return json.Marshal(s)
+}
+
+// decode returns ok=false for a record it cannot read or of another schema.
+func decode(b []byte) (Session, bool) {
+	var s Session
+	if err := json.Unmarshal(b, &s); err != nil || s.Schema != Schema {
+		return Session{}, false
+	}
+	return s, true
+}
