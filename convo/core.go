@@ -1,0 +1,142 @@
+package convo
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/locales"
+	"github.com/selfcheck-id/selfcheck/session"
+)
+
+// maxAttempts bounds the load-step-save retries when another replica
+// changed the same session in between (compare-and-set conflicts).
+const maxAttempts = 8
+
+// Core is the channel-agnostic conversation: load, step, save, render.
+type Core struct {
+	content atomic.Pointer[Content]
+	store   *session.Store
+	keyer   session.Keyer
+	log     *slog.Logger
+	// ShareLink is the bot's public link for the "share" button ("" for none).
+	ShareLink string
+	now       func() time.Time
+	nonce     func() string
+	observers []Observer
+}
+
+// NewCore returns a core serving content from store.
+func NewCore(content *Content, store *session.Store, keyer session.Keyer, log *slog.Logger) *Core {
+	c := &Core{store: store, keyer: keyer, log: log, now: time.Now, nonce: newNonce}
+	c.content.Store(content)
+	return c
+}
+
+// Observe adds an observer of outcomes (metrics, statistics). Call it
+// before serving.
+func (c *Core) Observe(o Observer) { c.observers = append(c.observers, o) }
+
+func (c *Core) notify(ctx context.Context, o Outcome) {
+	for _, obs := range c.observers {
+		obs.Observe(ctx, o)
+	}
+}
+
+// SetContent swaps in new content (after a reload); running conversations
+// continue where their step still exists.
+func (c *Core) SetContent(ct *Content) { c.content.Store(ct) }
+
+// Content returns the content being served.
+func (c *Core) Content() *Content { return c.content.Load() }
+
+// Handle runs one request to the end: it never returns an error the user
+// should not see. Storage failures become a short "try again" in the user's
+// language and change nothing.
+func (c *Core) Handle(ctx context.Context, req Request) Response {
+	ct := c.content.Load()
+	chat := c.keyer.Chat(req.ChatID)
+	lang := locales.Match(req.LangHint)
+	for range maxAttempts {
+		rec, err := c.store.Load(ctx, chat, req.UpdateID)
+		if err != nil {
+			return c.unavailable(ctx, ct, chat, lang, req, err)
+		}
+		if rec.Seen {
+			return Response{Lang: lang}
+		}
+		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink}
+		resp := t.run()
+		if t.forget {
+			if err := c.store.Forget(ctx, chat); err != nil {
+				return c.unavailable(ctx, ct, chat, resp.Lang, req, err)
+			}
+			c.notify(ctx, Outcome{Forgotten: true, Lang: resp.Lang})
+			return resp
+		}
+		err = c.store.Save(ctx, chat, rec, t.sess, req.UpdateID)
+		if errors.Is(err, session.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return c.unavailable(ctx, ct, chat, resp.Lang, req, err)
+		}
+		t.out.Campaign, t.out.Day, t.out.Lang = t.sess.Campaign, t.sess.Day, t.sess.Lang
+		c.notify(ctx, t.out)
+		return resp
+	}
+	return c.unavailable(ctx, ct, chat, lang, req, errors.New("too many concurrent changes"))
+}
+
+func (c *Core) unavailable(ctx context.Context, ct *Content, chat session.Chat, lang string, req Request, err error) Response {
+	c.log.Warn("storage unavailable", "chat", chat.LogID(), "err", err)
+	c.notify(ctx, Outcome{Unavailable: true, Lang: lang})
+	msg := ct.Msgs.Text(lang, locales.TryAgain, false, nil)
+	resp := Response{Lang: lang, Replies: []Reply{{Body: msg}}}
+	if req.Kind == KindButton {
+		resp = Response{Lang: lang, Toast: truncate(msg, 200)}
+	}
+	return resp
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// newNonce returns NonceLen random characters of [a-z0-9].
+func newNonce() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, flows.NonceLen)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// Forget deletes everything stored about a chat (the user blocked the bot,
+// or asked with /forget).
+func (c *Core) Forget(ctx context.Context, chatID int64) error {
+	return c.store.Forget(ctx, c.keyer.Chat(chatID))
+}
+
+// Ready reports whether the core can serve: content loaded and storage
+// answering.
+func (c *Core) Ready(ctx context.Context) error {
+	if c.content.Load() == nil {
+		return errors.New("no flows loaded")
+	}
+	if err := c.store.Ping(ctx); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package convo_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/session"
+)
+
+var miniSource = convo.Source{
+	Flows: os.DirFS("../flows/testdata/mini"), FlowsDir: ".",
+	Locales: os.DirFS("../flows/testdata/mini-locales"), LocalesDir: ".",
+}
+
+type harness struct {
+	t    *testing.T
+	core *convo.Core
+	m    *miniredis.Miniredis
+	chat int64
+	last convo.Response
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	content, ps := convo.LoadContent(miniSource)
+	if len(ps) > 0 {
+		t.Fatalf("mini content: %v", ps)
+	}
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr(), MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
+	t.Cleanup(func() { rdb.Close() })
+	store := session.NewStore(rdb, time.Hour)
+	core := convo.NewCore(content, store, session.NewKeyer([]byte("k")), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return &harness{t: t, core: core, m: m, chat: 77}
+}
+
+func (h *harness) send(req convo.Request) convo.Response {
+	h.t.Helper()
+	req.ChatID = h.chat
+	if req.LangHint == "" {
+		req.LangHint = "en-US"
+	}
+	h.last = h.core.Handle(context.Background(), req)
+	return h.last
+}
+
+func (h *harness) cmd(name string) convo.Response {
+	return h.send(convo.Request{Kind: convo.KindCommand, Command: name})
+}
+func (h *harness) text(s string) convo.Response {
+	return h.send(convo.Request{Kind: convo.KindText, Text: s})
+}
+func (h *harness) press(data string) convo.Response {
+	return h.send(convo.Request{Kind: convo.KindButton, Data: data})
+}
+
+// button returns the data of the button labelled label in the last
+// response, failing the test when there is none.
+func (h *harness) button(label string) string {
+	h.t.Helper()
+	for _, r := range h.last.Replies {
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				if b.Label == label {
+					return b.Data
+				}
+			}
+		}
+	}
+	h.t.Fatalf("no button %q in %+v", label, h.last.Replies)
+	return ""
+}
+
+func text(resp convo.Response) string {
+	var parts []string
+	for _, r := range resp.Replies {
+		parts = append(parts, r.Text())
+	}
+	return strings.Join(parts, "\n---\n")
+}
+
+func TestConversationToVerdict(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	if !strings.Contains(text(h.last), "Welcome") {
+		t.Fatalf("start: %q", text(h.last))
+	}
+	h.press(h.button("For someone else"))
+	if e := h.last.Edit; e == nil || !strings.Contains(e.Body, "✓ For someone else") {
+		t.Errorf("the answered question is not edited to show the answer: %+v", h.last.Edit)
+	}
+	if !strings.Contains(text(h.last), "Where did they find the offer?") {
+		t.Errorf("no .other variant for a relative: %q", text(h.last))
+	}
+	h.press(h.button("An ad"))
+	h.press(h.button("Near country"))
+	resp := h.press(h.button("Yes"))
+	if !resp.Done {
+		t.Fatal("not done after the last question")
+	}
+	got := text(resp)
+	for _, want := range []string{"Higher risk for them.", "Why:", "Fees are forbidden.", "Ads are a sign.", "Next:", "1. Do not pay.", "0800-1000", "+62 21 2924 4800", "https://wa.me/628118080141", "A dated figure"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("verdict lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestStaleAndForgedButtonsChangeNothing(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	self := h.button("For me")
+	h.press(self)
+	ad := h.button("An ad")
+	tests := []struct{ name, data string }{
+		{"the same button again", self},
+		{"garbage", "hello"},
+		{"too long", strings.Repeat("a", 80)},
+		{"wrong nonce", strings.Replace(ad, ad[2:10], "zzzzzzzz", 1)},
+		{"a choice the step lacks", strings.Replace(ad, ":ad", ":moon", 1)},
+		{"a step that is not on screen", strings.Replace(ad, ":source:", ":fee:", 1)},
+	}
+	for _, tt := range tests {
+		resp := h.press(tt.data)
+		if resp.Toast == "" || len(resp.Replies) != 0 || resp.Edit != nil {
+			t.Errorf("%s: got %+v, want only a toast", tt.name, resp)
+		}
+	}
+	// The real button still works: nothing moved.
+	resp := h.press(ad)
+	if !strings.Contains(text(resp), "Which country?") {
+		t.Errorf("after stale taps the flow moved: %q", text(resp))
+	}
+}
+
+func TestTypedAnswers(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	h.text("1")
+	h.text("an office") // the label, any case
+	h.text("2")         // near
+	if !strings.Contains(text(h.last), "Do you pay a fee?") {
+		t.Fatalf("typed answers did not move the flow: %q", text(h.last))
+	}
+	resp := h.text("blah blah")
+	if !strings.Contains(text(resp), "Please tap a button.") || !strings.Contains(text(resp), "Do you pay a fee?") {
+		t.Errorf("junk text: %q, want a re-prompt with the question", text(resp))
+	}
+	resp = h.text("Nggak!")
+	if !strings.Contains(text(resp), "Lower risk.") {
+		t.Errorf("'Nggak!' is not read as no: %q", text(resp))
+	}
+}
+
+func TestLanguageFollowsTheUser(t *testing.T) {
+	h := newHarness(t)
+	resp := h.send(convo.Request{Kind: convo.KindCommand, Command: "start", LangHint: "id"})
+	if resp.Lang != "id" || !strings.Contains(text(resp), "ID Welcome") {
+		t.Fatalf("id user: %s %q", resp.Lang, text(resp))
+	}
+	h.press(h.button("English"))
+	if !strings.Contains(text(h.last), "Language: English.") || !strings.Contains(text(h.last), "Welcome. Check") {
+		t.Errorf("language switch: %q", text(h.last))
+	}
+}
+
+func TestBackRestartHelpForget(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	h.press(h.button("For me"))
+	h.press(h.button("An ad"))
+	h.press(h.button("Back"))
+	if !strings.Contains(text(h.last), "Where did you find the offer?") {
+		t.Errorf("back: %q", text(h.last))
+	}
+	h.cmd("help")
+	if got := text(h.last); !strings.Contains(got, "0800-1000") || !strings.Contains(got, "Which country are you in?") {
+		t.Errorf("help: %q", got)
+	}
+	h.press(h.button("Far country"))
+	if got := text(h.last); !strings.Contains(got, "Help is here.") || !strings.Contains(got, "+855 12 813 282") || !h.last.Done {
+		t.Errorf("emergency end: %q", got)
+	}
+	h.cmd("forget")
+	if len(h.m.Keys()) != 0 {
+		t.Errorf("keys left after /forget: %v", h.m.Keys())
+	}
+}
+
+func TestExpiredSessionRestartsPolitely(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	self := h.button("For me")
+	h.m.FlushAll() // Redis restarted empty, or the session expired
+	resp := h.press(self)
+	if got := text(resp); !strings.Contains(got, "Your check expired") || !strings.Contains(got, "Welcome") {
+		t.Errorf("old button after expiry: %q", got)
+	}
+}
+
+func TestStorageDown(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	h.m.Close()
+	resp := h.text("1")
+	if got := text(resp); got != "Try again in a minute." {
+		t.Errorf("text with Redis down: %q", got)
+	}
+	resp = h.press(flows.Token{Kind: flows.TokAnswer}.Encode())
+	if resp.Toast != "Try again in a minute." || len(resp.Replies) != 0 {
+		t.Errorf("button with Redis down: %+v", resp)
+	}
+}
+
+func TestFlowChangedUnderARunningCheck(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	h.press(h.button("For me"))
+	h.press(h.button("An ad"))
+	// A new version that still has the step: the user continues.
+	ct := h.core.Content()
+	next := *ct.Flow
+	next.Version++
+	h.core.SetContent(&convo.Content{Set: ct.Set, Flow: &next, Msgs: ct.Msgs})
+	if got := text(h.text("near country")); !strings.Contains(got, "Do you pay a fee?") {
+		t.Errorf("compatible change: %q", got)
+	}
+	// A version without the step on screen: restart politely.
+	gone := next
+	gone.Version++
+	gone.Steps = map[string]*flows.Step{}
+	for id, s := range next.Steps {
+		if id != "fee" {
+			gone.Steps[id] = s
+		}
+	}
+	h.core.SetContent(&convo.Content{Set: ct.Set, Flow: &gone, Msgs: ct.Msgs})
+	if got := text(h.text("yes")); !strings.Contains(got, "The questions changed") {
+		t.Errorf("incompatible change: %q", got)
+	}
+}
+
+func TestDuplicateUpdateIsSkipped(t *testing.T) {
+	h := newHarness(t)
+	h.send(convo.Request{Kind: convo.KindCommand, Command: "start", UpdateID: 1})
+	first := h.send(convo.Request{Kind: convo.KindText, Text: "1", UpdateID: 2})
+	again := h.send(convo.Request{Kind: convo.KindText, Text: "1", UpdateID: 2})
+	if len(first.Replies) == 0 || len(again.Replies) != 0 {
+		t.Errorf("re-delivered update was applied again: %+v", again)
+	}
+	if got := text(h.text("2")); !strings.Contains(got, "Which country?") {
+		t.Errorf("after a duplicate: %q", got)
+	}
+}

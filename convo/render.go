@@ -1,0 +1,168 @@
+package convo
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/locales"
+)
+
+// renderer turns flow steps and results into replies in one language, for
+// one perspective (the user's own offer, or someone else's).
+type renderer struct {
+	c     *Content
+	lang  string
+	other bool
+	nonce string
+	// shareLink is the bot's public link, "" when unknown (terminal).
+	shareLink string
+}
+
+func (r renderer) t(id string, data map[string]any) string {
+	return r.c.Msgs.Text(r.lang, id, r.other, data)
+}
+
+func (r renderer) token(kind flows.TokenKind, step, choice string) string {
+	return flows.Token{Kind: kind, Nonce: r.nonce, Step: step, Choice: choice}.Encode()
+}
+
+// question renders a question with one button per choice and a row of
+// controls. n/total is the progress; answered is how many answers were given
+// (Back is offered only after one).
+func (r renderer) question(s *flows.Step, n, total, answered int) Reply {
+	rep := Reply{Body: r.t(s.Text, nil)}
+	if n > 0 {
+		rep.Head = r.t(locales.Progress, map[string]any{"N": n, "Total": total})
+	}
+	for _, ch := range s.Choices {
+		rep.Buttons = append(rep.Buttons, []Button{{Label: r.t(ch.Text, nil), Data: r.token(flows.TokAnswer, s.ID, ch.ID)}})
+	}
+	var controls []Button
+	if answered > 0 {
+		controls = append(controls,
+			Button{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, "", "")},
+			Button{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", "")})
+	}
+	if s.ID == r.c.Flow.Start {
+		controls = append(controls, Button{Label: r.t(locales.BtnLanguage, nil), Data: r.token(flows.TokLanguage, "", otherLang(r.lang))})
+	} else if r.c.Flow.Emergency != "" && s.ID != r.c.Flow.Emergency {
+		controls = append(controls, Button{Label: r.t(locales.BtnHelp, nil), Data: r.token(flows.TokHelp, "", "")})
+	}
+	if len(controls) > 0 {
+		rep.Buttons = append(rep.Buttons, controls)
+	}
+	return rep
+}
+
+// answered renders a question once answered: its text and the answer,
+// without buttons, so the chat reads like a filled form.
+func (r renderer) answered(s *flows.Step, choice string) Reply {
+	label := choice
+	if ch := s.Choice(choice); ch != nil {
+		label = r.t(ch.Text, nil)
+	}
+	return Reply{Body: r.t(s.Text, nil) + "\n\n" + r.t(locales.Chosen, map[string]any{"Answer": label})}
+}
+
+// end renders an end step (e.g. emergency help) with its contacts and
+// those earlier answers chose.
+func (r renderer) end(s *flows.Step, chosen []string) Reply {
+	ids := append(append([]string(nil), s.Contacts...), chosen...)
+	body := r.t(s.Text, nil) + "\n\n" + r.contacts(ids) + "\n\n" + r.t(locales.EndHint, nil)
+	return Reply{Body: body, Buttons: r.endButtons()}
+}
+
+// verdict renders the result as two messages: the judgement (band, reasons,
+// next steps, a figure), then what to find out and whom to contact.
+func (r renderer) verdict(res flows.Result) []Reply {
+	f := r.c.Flow
+	var b strings.Builder
+	b.WriteString(r.t(res.Band.Text, nil))
+	if len(res.Flags) > 0 {
+		fmt.Fprintf(&b, "\n\n%s", r.t(locales.VerdictReasons, nil))
+		for _, fl := range res.Flags[:min(len(res.Flags), limit(f.Result.MaxReasons))] {
+			fmt.Fprintf(&b, "\n• %s", r.t(fl.Reason, nil))
+		}
+	}
+	if len(res.Band.Steps) > 0 {
+		fmt.Fprintf(&b, "\n\n%s", r.t(locales.VerdictSteps, nil))
+		for i, st := range res.Band.Steps[:min(len(res.Band.Steps), limit(f.Result.MaxSteps))] {
+			fmt.Fprintf(&b, "\n%d. %s", i+1, r.t(st, nil))
+		}
+	}
+	if f.Result.Figure != "" {
+		fmt.Fprintf(&b, "\n\n%s", r.t(f.Result.Figure, nil))
+	}
+	first := Reply{Body: b.String()}
+
+	b.Reset()
+	if len(res.Actions) > 0 {
+		b.WriteString(r.t(locales.VerdictActions, nil))
+		for _, a := range res.Actions {
+			fmt.Fprintf(&b, "\n• %s", r.t(a, nil))
+		}
+		b.WriteString("\n\n")
+	}
+	fmt.Fprintf(&b, "%s\n%s", r.t(locales.VerdictContact, nil), r.contacts(res.Contacts))
+	if r.shareLink != "" {
+		fmt.Fprintf(&b, "\n\n%s", r.t(locales.Share, map[string]any{"Link": r.shareLink}))
+	}
+	fmt.Fprintf(&b, "\n\n%s", r.t(locales.EndHint, nil))
+	return []Reply{first, {Body: b.String(), Buttons: r.endButtons()}}
+}
+
+func (r renderer) endButtons() [][]Button {
+	rows := [][]Button{{{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", "")}}}
+	if r.shareLink != "" {
+		rows = append(rows, []Button{{Label: r.t(locales.ShareButton, nil), URL: "https://t.me/share/url?url=" + r.shareLink}})
+	}
+	return rows
+}
+
+// contacts renders directory entries as lines: name, numbers with notes,
+// WhatsApp link, website, note. Disabled entries are never shown.
+func (r renderer) contacts(ids []string) string {
+	var lines []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		ct := r.c.Set.Contacts[id]
+		if ct == nil || ct.Disabled != "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		parts := []string{}
+		for _, n := range ct.Call {
+			p := n.Number
+			if note := n.Note[r.lang]; note != "" {
+				p += " (" + note + ")"
+			}
+			parts = append(parts, p)
+		}
+		if wa := ct.WhatsAppLink(); wa != "" {
+			parts = append(parts, r.t(locales.WhatsApp, nil)+" "+wa)
+		}
+		if ct.Link != "" {
+			parts = append(parts, ct.Link)
+		}
+		if note := ct.Note[r.lang]; note != "" {
+			parts = append(parts, note)
+		}
+		lines = append(lines, "• "+ct.Name[r.lang]+": "+strings.Join(parts, " · "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func limit(n int) int {
+	if n <= 0 {
+		return 5
+	}
+	return n
+}
+
+func otherLang(lang string) string {
+	if lang == "id" {
+		return "en"
+	}
+	return "id"
+}

@@ -1,0 +1,262 @@
+package convo
+
+import (
+	"time"
+
+	"github.com/selfcheck-id/selfcheck/campaign"
+	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/locales"
+	"github.com/selfcheck-id/selfcheck/session"
+)
+
+// turn decides what one request does to one loaded session. It does no I/O:
+// Core loads before and saves (or forgets) after.
+type turn struct {
+	ct    *Content
+	req   Request
+	rec   session.Record
+	now   time.Time
+	nonce func() string
+	share string
+
+	sess   session.Session // the session to save
+	forget bool            // delete the session instead of saving
+	pre    []Reply         // notices shown before the reply (flow changed...)
+	out    Outcome         // what happened, for observers
+}
+
+func (t *turn) run() Response {
+	f := t.ct.Flow
+	t.sess = t.rec.Session
+	if !t.rec.Found {
+		t.sess = session.Session{Lang: locales.Match(t.req.LangHint)}
+	} else if st := t.sess.State; st.Flow != f.ID || st.Version != f.Version {
+		if compatible(f, st) {
+			t.sess.State.Flow, t.sess.State.Version = f.ID, f.Version
+		} else {
+			t.sess.State = flows.State{}
+			t.pre = append(t.pre, Reply{Body: t.r().t(locales.FlowChanged, nil)})
+		}
+	}
+	switch t.req.Kind {
+	case KindCommand:
+		return t.command(t.req.Command, t.req.Text)
+	case KindButton:
+		return t.button()
+	default:
+		return t.text()
+	}
+}
+
+// compatible reports whether a session begun on another version of the flow
+// can go on: its step and every answer still exist.
+func compatible(f *flows.Flow, st flows.State) bool {
+	if st.Flow != f.ID || (st.Step != flows.Verdict && f.Steps[st.Step] == nil) {
+		return false
+	}
+	for _, a := range st.Answers {
+		s := f.Steps[a.Step]
+		if s == nil || s.Choice(a.Choice) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *turn) r() renderer {
+	return renderer{c: t.ct, lang: t.sess.Lang, other: t.sess.State.Perspective == "other", nonce: t.sess.Nonce, shareLink: t.share}
+}
+
+func (t *turn) respond(replies ...Reply) Response {
+	return Response{Lang: t.sess.Lang, Replies: append(t.pre, replies...), Done: t.done()}
+}
+
+// done reports whether the check is at its end.
+func (t *turn) done() bool {
+	st := t.sess.State
+	if st.Step == flows.Verdict {
+		return true
+	}
+	s := t.ct.Flow.Steps[st.Step]
+	return s != nil && s.IsEnd()
+}
+
+func (t *turn) command(name, arg string) Response {
+	switch name {
+	case CmdStart:
+		if name, lang := campaign.Parse(arg); name != "" || lang != "" {
+			t.sess.Campaign = name
+			if lang != "" {
+				t.sess.Lang = lang
+			}
+		}
+		return t.respond(t.start(flows.Start)...)
+	case CmdRestart:
+		return t.respond(t.start(flows.Start)...)
+	case CmdBack:
+		if t.sess.State.Step == "" {
+			return t.respond(t.start(flows.Start)...)
+		}
+		return t.respond(t.advance(flows.Input{Kind: flows.Back})...)
+	case CmdHelp:
+		r := t.r()
+		now := Reply{Body: r.t(locales.VerdictContact, nil) + "\n" + r.contacts(t.ct.Flow.Result.Contacts)}
+		return t.respond(append([]Reply{now}, t.start(flows.Emergency)...)...)
+	case CmdLanguage:
+		return t.switchLanguage(otherLang(t.sess.Lang))
+	case CmdPrivacy:
+		return t.respond(Reply{Body: t.r().t(locales.Privacy, nil)})
+	case CmdForget:
+		t.forget = true
+		return t.respond(Reply{Body: t.r().t(locales.Forgotten, nil)})
+	}
+	return t.text()
+}
+
+// start begins the flow (or its emergency entry) with a new nonce, which
+// makes every older button stale.
+func (t *turn) start(kind flows.InputKind) []Reply {
+	t.sess.Nonce = t.nonce()
+	t.sess.Day = t.now.UTC().Format(time.DateOnly)
+	t.sess.State = flows.State{}
+	return t.advance(flows.Input{Kind: kind})
+}
+
+// apply steps the flow, keeps the new state and notes what happened for
+// the observers. It reports false when the flow rejected the input.
+func (t *turn) apply(in flows.Input) bool {
+	st, events := flows.Advance(t.ct.Flow, t.sess.State, in)
+	for _, ev := range events {
+		switch ev := ev.(type) {
+		case flows.Rejected:
+			return false
+		case flows.Answered:
+			t.out.Answers = append(t.out.Answers, flows.Answer{Step: ev.Step, Choice: ev.Choice})
+		case flows.Asked:
+			if in.Kind != flows.Back {
+				t.out.Asked = append(t.out.Asked, ev.Step)
+			}
+		case flows.Ended:
+			t.out.Ended = ev.Step
+		case flows.Judged:
+			t.out.Band = ev.Verdict.Band.ID
+		}
+	}
+	t.out.Started = t.out.Started || in.Kind == flows.Start
+	t.sess.State = st
+	return true
+}
+
+// advance steps the flow and renders what is now on screen.
+func (t *turn) advance(in flows.Input) []Reply {
+	t.apply(in)
+	return t.screen()
+}
+
+// screen renders the step on screen now.
+func (t *turn) screen() []Reply {
+	f, st, r := t.ct.Flow, t.sess.State, t.r()
+	if st.Step == flows.Verdict {
+		return r.verdict(flows.Evaluate(f, st))
+	}
+	s := f.Steps[st.Step]
+	if s == nil {
+		return t.start(flows.Start)
+	}
+	if s.IsEnd() {
+		return []Reply{r.end(s, flows.Evaluate(f, st).Contacts[len(f.Result.Contacts):])}
+	}
+	n, total := flows.Progress(f, st)
+	return []Reply{r.question(s, n, total, len(st.Answers))}
+}
+
+func (t *turn) switchLanguage(lang string) Response {
+	if lang != "id" && lang != "en" {
+		lang = otherLang(t.sess.Lang)
+	}
+	t.sess.Lang = lang
+	note := Reply{Body: t.r().t(locales.LanguageSet, nil)}
+	if t.sess.State.Step == "" {
+		return t.respond(append([]Reply{note}, t.start(flows.Start)...)...)
+	}
+	return t.respond(append([]Reply{note}, t.screen()...)...)
+}
+
+// button handles a pressed button. Its data is untrusted: malformed, from
+// an earlier check (other nonce) or an earlier question, it gets a toast and
+// changes nothing.
+func (t *turn) button() Response {
+	tok, ok := flows.ParseToken(t.req.Data)
+	stale := func() Response {
+		return Response{Lang: t.sess.Lang, Toast: t.r().t(locales.Stale, nil)}
+	}
+	if !ok {
+		return stale()
+	}
+	if !t.rec.Found || t.sess.State.Step == "" {
+		// The session expired (or storage was emptied): start afresh.
+		t.pre = append(t.pre, Reply{Body: t.r().t(locales.Expired, nil)})
+		return t.respond(t.start(flows.Start)...)
+	}
+	if tok.Nonce != t.sess.Nonce {
+		return stale()
+	}
+	switch tok.Kind {
+	case flows.TokAnswer:
+		return t.answer(tok.Step, tok.Choice, true)
+	case flows.TokBack:
+		return t.respond(t.advance(flows.Input{Kind: flows.Back})...)
+	case flows.TokRestart:
+		return t.respond(t.start(flows.Start)...)
+	case flows.TokHelp:
+		return t.command(CmdHelp, "")
+	case flows.TokLanguage:
+		return t.switchLanguage(tok.Choice)
+	}
+	return stale()
+}
+
+// answer applies a choice; edit says the answer came from a button, whose
+// message then shows the answer instead of the buttons.
+func (t *turn) answer(step, choice string, edit bool) Response {
+	// Render the answered question in the perspective it was asked in,
+	// before the answer can change it.
+	var resp Response
+	if s := t.ct.Flow.Steps[step]; edit && s != nil {
+		e := t.r().answered(s, choice)
+		resp.Edit = &e
+	}
+	if !t.apply(flows.Input{Kind: flows.Choose, Step: step, Choice: choice}) {
+		if edit {
+			return Response{Lang: t.sess.Lang, Toast: t.r().t(locales.Stale, nil)}
+		}
+		return t.reprompt()
+	}
+	resp.Lang = t.sess.Lang
+	resp.Replies = append(t.pre, t.screen()...)
+	resp.Done = t.done()
+	return resp
+}
+
+// text handles typed text: an answer if it matches a choice of the
+// question on screen, otherwise a re-prompt with the buttons again.
+func (t *turn) text() Response {
+	st := t.sess.State
+	if !t.rec.Found || st.Step == "" {
+		return t.respond(t.start(flows.Start)...)
+	}
+	s := t.ct.Flow.Steps[st.Step]
+	if s == nil || s.IsEnd() {
+		// The check is over: say how to begin again rather than repeat it.
+		r := t.r()
+		return t.respond(Reply{Body: r.t(locales.EndHint, nil), Buttons: r.endButtons()})
+	}
+	if choice, ok := matchChoice(t.ct, t.sess.Lang, s, t.req.Text); ok {
+		return t.answer(s.ID, choice, false)
+	}
+	return t.reprompt()
+}
+
+func (t *turn) reprompt() Response {
+	return t.respond(append([]Reply{{Body: t.r().t(locales.Reprompt, nil)}}, t.screen()...)...)
+}
