@@ -1,0 +1,178 @@
+// Package bot is the Telegram channel: it turns Telegram updates into
+// conversation requests and responses into Bot API calls. It holds no flow
+// logic; that lives in the conversation core.
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+)
+
+// Core is what the adapter needs of the conversation core.
+type Core interface {
+	Handle(ctx context.Context, req convo.Request) convo.Response
+	// Forget deletes what is stored about a chat (the user blocked the bot).
+	Forget(ctx context.Context, chatID int64) error
+	Content() *convo.Content
+}
+
+// Recorder is told about updates and failed Bot API calls (metrics).
+type Recorder interface {
+	Update(kind string, d time.Duration)
+	APIError(code string)
+}
+
+type noRecorder struct{}
+
+func (noRecorder) Update(string, time.Duration) {}
+func (noRecorder) APIError(string)              {}
+
+// Bot serves one Telegram bot.
+type Bot struct {
+	api      *tg.Bot
+	core     Core
+	log      *slog.Logger
+	username string
+	chats    *dispatcher
+	retry    retryPolicy
+	limit    *limiter
+	rec      Recorder
+	admins   map[int64]bool
+	report   func(context.Context) (string, error)
+	token    string // only to keep it out of logs
+}
+
+// Option configures a Bot.
+type Option func(*config)
+
+type config struct {
+	apiURL   string
+	username string
+	log      *slog.Logger
+	client   *http.Client
+	retry    retryPolicy
+	rec      Recorder
+	admins   map[int64]bool
+	report   func(context.Context) (string, error)
+}
+
+// WithAPIURL points the bot at another Bot API server (self-hosted, or a
+// fake one in tests).
+func WithAPIURL(url string) Option { return func(c *config) { c.apiURL = url } }
+
+// WithUsername sets the bot's username (for links) and skips asking
+// Telegram for it at start-up.
+func WithUsername(name string) Option { return func(c *config) { c.username = name } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+
+// WithHTTPClient sets the HTTP client for Bot API calls.
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.client = hc } }
+
+// WithRecorder reports updates and API errors to r (e.g. metrics).
+func WithRecorder(r Recorder) Option { return func(c *config) { c.rec = r } }
+
+// WithStats lets the chats in admins ask for /stats, answered by report;
+// anyone else gets the normal help.
+func WithStats(admins []int64, report func(context.Context) (string, error)) Option {
+	return func(c *config) {
+		c.admins = map[int64]bool{}
+		for _, id := range admins {
+			c.admins[id] = true
+		}
+		c.report = report
+	}
+}
+
+// New connects to the Bot API (asking getMe for the username unless given).
+func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, error) {
+	cfg := config{log: slog.Default(), retry: defaultRetry, rec: noRecorder{}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newLimiter(30, 1, 5), rec: cfg.rec,
+		admins: cfg.admins, report: cfg.report, token: token}
+	b.chats = newDispatcher(b.process)
+	tgOpts := []tg.Option{
+		tg.WithSkipGetMe(),
+		// Updates reach us in order; the dispatcher keeps each chat's order
+		// while chats run in parallel.
+		tg.WithNotAsyncHandlers(),
+		tg.WithDefaultHandler(func(ctx context.Context, _ *tg.Bot, u *models.Update) { b.chats.add(ctx, u) }),
+		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redact(err, token)) }),
+	}
+	if cfg.apiURL != "" {
+		tgOpts = append(tgOpts, tg.WithServerURL(strings.TrimRight(cfg.apiURL, "/")))
+	}
+	if cfg.client != nil {
+		tgOpts = append(tgOpts, tg.WithHTTPClient(time.Minute, cfg.client))
+	}
+	api, err := tg.New(token, tgOpts...)
+	if err != nil {
+		return nil, err
+	}
+	b.api = api
+	if b.username == "" {
+		me, err := api.GetMe(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("getMe: %w", redact(err, token))
+		}
+		b.username = me.Username
+	}
+	return b, nil
+}
+
+// Username is the bot's username, for links.
+func (b *Bot) Username() string { return b.username }
+
+// Link returns the bot's deep link with a start payload ("" for none).
+func (b *Bot) Link(payload string) string {
+	link := "https://t.me/" + b.username
+	if payload != "" {
+		link += "?start=" + payload
+	}
+	return link
+}
+
+// Poll serves updates by long polling until ctx ends, then waits for the
+// updates in hand to finish. It removes any webhook first: Telegram refuses
+// getUpdates while one is set.
+func (b *Bot) Poll(ctx context.Context) error {
+	if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("deleteWebhook: %w", err)
+	}
+	if err := b.SetCommands(ctx); err != nil {
+		b.log.Warn("setMyCommands failed; commands still work when typed", "err", err)
+	}
+	b.log.Info("polling for updates", "bot", b.username)
+	b.api.Start(ctx)
+	b.chats.wait()
+	return nil
+}
+
+// redact removes the token from an error's text (URLs of Bot API calls
+// carry it) and keeps the error itself for errors.Is and errors.As.
+func redact(err error, token string) error {
+	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
+		return err
+	}
+	return redacted{msg: strings.ReplaceAll(err.Error(), token, "<token>"), err: err}
+}
+
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r redacted) Error() string { return r.msg }
+func (r redacted) Unwrap() error { return r.err }

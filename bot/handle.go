@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"context"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/locales"
+)
+
+// process handles one update. A panic is recovered and logged (without the
+// update, which may hold personal data): one bad update must not stop the
+// bot for everyone.
+func (b *Bot) process(ctx context.Context, u *models.Update) {
+	start := time.Now()
+	kind := updateKind(u)
+	defer func() { b.rec.Update(kind, time.Since(start)) }()
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("panic while handling an update", "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	switch {
+	case u.CallbackQuery != nil:
+		b.onButton(ctx, u)
+	case u.Message != nil && u.Message.Text != "":
+		b.onMessage(ctx, u)
+	}
+}
+
+func (b *Bot) onMessage(ctx context.Context, u *models.Update) {
+	m := u.Message
+	lang := ""
+	if m.From != nil {
+		lang = m.From.LanguageCode
+	}
+	if m.Chat.Type != models.ChatTypePrivate {
+		b.onGroup(ctx, m, lang)
+		return
+	}
+	req := convo.Request{ChatID: m.Chat.ID, UpdateID: u.ID, LangHint: lang, Kind: convo.KindText, Text: m.Text}
+	if name, arg, ok := parseCommand(m.Text); ok {
+		req.Kind, req.Command, req.Text = convo.KindCommand, name, arg
+		if name == "stats" {
+			if b.admins[m.Chat.ID] && b.report != nil {
+				b.sendStats(ctx, m.Chat.ID)
+				return
+			}
+			req.Command = convo.CmdHelp
+		}
+	}
+	resp := b.core.Handle(ctx, req)
+	b.deliver(ctx, m.Chat.ID, 0, resp)
+}
+
+// onGroup answers a command in a group with one line pointing to a private
+// chat, and ignores everything else: the check is personal.
+func (b *Bot) onGroup(ctx context.Context, m *models.Message, lang string) {
+	if !strings.HasPrefix(m.Text, "/") {
+		return
+	}
+	text := b.core.Content().Msgs.Text(locales.Match(lang), locales.PrivateOnly, false, map[string]any{"Link": b.Link("group")})
+	b.deliver(ctx, m.Chat.ID, 0, convo.Response{Replies: []convo.Reply{{Body: text}}})
+}
+
+func (b *Bot) onButton(ctx context.Context, u *models.Update) {
+	q := u.CallbackQuery
+	msg := q.Message.Message
+	if msg == nil || msg.Chat.Type != models.ChatTypePrivate {
+		// An old or foreign message we cannot edit: answer, change nothing.
+		b.answer(ctx, q.ID, "")
+		return
+	}
+	resp := b.core.Handle(ctx, convo.Request{
+		ChatID: msg.Chat.ID, UpdateID: u.ID, LangHint: q.From.LanguageCode,
+		Kind: convo.KindButton, Data: q.Data,
+	})
+	// The client shows a spinner until the press is answered: answer first.
+	b.answer(ctx, q.ID, resp.Toast)
+	b.deliver(ctx, msg.Chat.ID, msg.ID, resp)
+}
+
+func updateKind(u *models.Update) string {
+	switch {
+	case u.CallbackQuery != nil:
+		return "button"
+	case u.Message != nil && strings.HasPrefix(u.Message.Text, "/"):
+		return "command"
+	case u.Message != nil:
+		return "message"
+	}
+	return "other"
+}
+
+// sendStats answers an admin's /stats with the campaign report.
+func (b *Bot) sendStats(ctx context.Context, chatID int64) {
+	text, err := b.report(ctx)
+	if err != nil {
+		text = "statistics unavailable: " + err.Error()
+	}
+	if r := []rune(text); len(r) > 4000 {
+		text = string(r[:4000]) + "\n…"
+	}
+	b.deliver(ctx, chatID, 0, convo.Response{Replies: []convo.Reply{{Body: text}}})
+}
+
+// parseCommand reads "/name@bot arg" into name and arg.
+func parseCommand(text string) (name, arg string, ok bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", "", false
+	}
+	word, arg, _ := strings.Cut(text[1:], " ")
+	name, _, _ = strings.Cut(word, "@")
+	return strings.ToLower(name), strings.TrimSpace(arg), name != ""
+}
+
+func (b *Bot) answer(ctx context.Context, id, toast string) {
+	err := b.call(ctx, 0, func() error {
+		_, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: id, Text: toast})
+		return err
+	})
+	if err != nil {
+		b.log.Debug("answerCallbackQuery", "err", err)
+	}
+}
+
+// deliver edits the pressed message (when the response says so) and sends
+// the replies, in order. It stops at the first reply that cannot be sent.
+func (b *Bot) deliver(ctx context.Context, chatID int64, pressed int, resp convo.Response) {
+	if resp.Edit != nil && pressed != 0 {
+		err := b.call(ctx, chatID, func() error {
+			_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
+				ChatID: chatID, MessageID: pressed, Text: formatHTML(*resp.Edit), ParseMode: models.ParseModeHTML,
+			})
+			return err
+		})
+		if err != nil {
+			b.log.Debug("editMessageText", "err", err)
+		}
+	}
+	for _, r := range resp.Replies {
+		err := b.call(ctx, chatID, func() error {
+			params := &tg.SendMessageParams{ChatID: chatID, Text: formatHTML(r), ParseMode: models.ParseModeHTML,
+				LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()}}
+			if kb := keyboard(r.Buttons); kb != nil {
+				params.ReplyMarkup = kb
+			}
+			_, err := b.api.SendMessage(ctx, params)
+			return err
+		})
+		if err != nil {
+			b.log.Warn("sendMessage failed", "err", err)
+			return
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"html"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/locales"
+)
+
+// retryPolicy bounds how a failed Bot API call is retried.
+type retryPolicy struct {
+	attempts int           // in all, first try included
+	backoff  time.Duration // first wait after a network error; doubles
+	maxWait  time.Duration // longest retry_after we honour before giving up
+}
+
+var defaultRetry = retryPolicy{attempts: 4, backoff: 500 * time.Millisecond, maxWait: 30 * time.Second}
+
+// errBlocked stops a delivery: the user blocked the bot.
+var errBlocked = errors.New("bot blocked by the user")
+
+// call runs one Bot API call, classifying its failure:
+//   - 429: wait retry_after seconds and retry;
+//   - 403 for a chat: the user blocked the bot; forget the chat's session;
+//   - "message is not modified", "query is too old": harmless, done;
+//   - other 4xx: a bug on our side, not retried;
+//   - anything else (network, 5xx): retry with growing backoff.
+func (b *Bot) call(ctx context.Context, chatID int64, do func() error) error {
+	wait := b.retry.backoff
+	var err error
+	for attempt := 1; attempt <= b.retry.attempts; attempt++ {
+		if chatID != 0 {
+			if err := b.limit.wait(ctx, chatID); err != nil {
+				return err
+			}
+		}
+		// Errors of failed requests quote the URL, which holds the token.
+		err = redact(do(), b.token)
+		if err != nil {
+			b.rec.APIError(errorCode(err))
+		}
+		var tooMany *tg.TooManyRequestsError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &tooMany):
+			d := time.Duration(tooMany.RetryAfter) * time.Second
+			if d > b.retry.maxWait {
+				return err
+			}
+			if !sleep(ctx, d) {
+				return err
+			}
+			continue
+		case errors.Is(err, tg.ErrorForbidden):
+			if chatID != 0 {
+				if ferr := b.core.Forget(ctx, chatID); ferr != nil {
+					b.log.Warn("forget after block failed", "err", ferr)
+				}
+			}
+			return errBlocked
+		case harmless(err):
+			return nil
+		case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound):
+			return err
+		}
+		if !sleep(ctx, wait) {
+			return err
+		}
+		wait *= 2
+	}
+	return err
+}
+
+// errorCode classifies an API error for metrics.
+func errorCode(err error) string {
+	var tooMany *tg.TooManyRequestsError
+	switch {
+	case errors.As(err, &tooMany):
+		return "429"
+	case errors.Is(err, tg.ErrorForbidden):
+		return "403"
+	case errors.Is(err, tg.ErrorBadRequest):
+		return "400"
+	case errors.Is(err, tg.ErrorUnauthorized):
+		return "401"
+	case errors.Is(err, tg.ErrorNotFound):
+		return "404"
+	case errors.Is(err, tg.ErrorConflict):
+		return "409"
+	}
+	return "other"
+}
+
+func harmless(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "message is not modified") || strings.Contains(s, "query is too old")
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// formatHTML renders a reply for parse_mode HTML: the head in bold, every
+// value escaped (messages are plain text, never markup).
+func formatHTML(r convo.Reply) string {
+	body := html.EscapeString(r.Body)
+	if r.Head == "" {
+		return body
+	}
+	return "<b>" + html.EscapeString(r.Head) + "</b>\n\n" + body
+}
+
+// keyboard turns button rows into an inline keyboard (nil for none).
+func keyboard(rows [][]convo.Button) *models.InlineKeyboardMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := &models.InlineKeyboardMarkup{}
+	for _, row := range rows {
+		var out []models.InlineKeyboardButton
+		for _, btn := range row {
+			if btn.URL != "" {
+				out = append(out, models.InlineKeyboardButton{Text: btn.Label, URL: btn.URL})
+			} else {
+				out = append(out, models.InlineKeyboardButton{Text: btn.Label, CallbackData: btn.Data})
+			}
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+	}
+	return kb
+}
+
+// commandIDs pairs each command with the message describing it.
+var commandIDs = []struct{ name, msg string }{
+	{convo.CmdStart, locales.CmdStart},
+	{convo.CmdHelp, locales.CmdHelp},
+	{convo.CmdRestart, locales.CmdRestart},
+	{convo.CmdBack, locales.CmdBack},
+	{convo.CmdLanguage, locales.CmdLanguage},
+	{convo.CmdPrivacy, locales.CmdPrivacy},
+	{convo.CmdForget, locales.CmdForget},
+}
+
+// SetCommands registers the command menu in Indonesian, English, and (in
+// Indonesian) for every other language.
+func (b *Bot) SetCommands(ctx context.Context) error {
+	msgs := b.core.Content().Msgs
+	for _, lang := range []string{"id", "en", ""} {
+		l := lang
+		if l == "" {
+			l = locales.Default
+		}
+		var cmds []models.BotCommand
+		for _, c := range commandIDs {
+			cmds = append(cmds, models.BotCommand{Command: c.name, Description: msgs.Text(l, c.msg, false, nil)})
+		}
+		err := b.call(ctx, 0, func() error {
+			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{
+				Commands: cmds, Scope: &models.BotCommandScopeDefault{}, LanguageCode: lang,
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

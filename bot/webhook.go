@@ -1,0 +1,111 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// maxUpdateBytes bounds a webhook body: real updates are a few KiB.
+const maxUpdateBytes = 1 << 20
+
+// shutdownGrace is how long in-flight updates may take at shutdown.
+const shutdownGrace = 10 * time.Second
+
+// WebhookHandler serves Telegram's webhook calls. It checks the secret
+// header in constant time (401 otherwise, state untouched), bounds the
+// body, queues the update and answers 200 at once; the update is handled
+// after the answer. The library's own handler answers 200 even for a wrong
+// secret, hence this one.
+func (b *Bot) WebhookHandler(secret string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		var u models.Update
+		body := http.MaxBytesReader(w, r.Body, maxUpdateBytes)
+		if err := json.NewDecoder(body).Decode(&u); err != nil {
+			// Never log the body: it holds what the user wrote.
+			status := http.StatusBadRequest
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				status = http.StatusRequestEntityTooLarge
+			}
+			http.Error(w, "bad update", status)
+			return
+		}
+		_, _ = io.Copy(io.Discard, body)
+		b.chats.add(r.Context(), &u)
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// Webhook registers webhookURL (with secret) at Telegram and serves it on
+// listen until ctx ends; then it stops accepting, lets in-flight updates
+// finish (at most shutdownGrace) and returns.
+func (b *Bot) Webhook(ctx context.Context, webhookURL, secret, listen string, extra http.Handler) error {
+	u, err := url.Parse(webhookURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("webhook URL %q: must be an https:// URL", webhookURL)
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST "+path, b.WebhookHandler(secret))
+	if extra != nil {
+		mux.Handle("/", extra)
+	}
+	srv := &http.Server{
+		Addr: listen, Handler: mux,
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second,
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	if _, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: webhookURL, SecretToken: secret}); err != nil {
+		ln.Close()
+		return fmt.Errorf("setWebhook: %w", err)
+	}
+	if err := b.SetCommands(ctx); err != nil {
+		b.log.Warn("setMyCommands failed; commands still work when typed", "err", err)
+	}
+	b.log.Info("serving webhook", "listen", ln.Addr().String(), "path", path)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	done := make(chan struct{})
+	go func() { b.chats.wait(); close(done) }()
+	select {
+	case <-done:
+	case <-sctx.Done():
+		b.log.Warn("shutdown: updates still in progress after the grace period")
+	}
+	return err
+}

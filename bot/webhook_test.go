@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func update(id int, chat int64, text string) string {
+	return fmt.Sprintf(`{"update_id":%d,"message":{"message_id":1,"date":1700000000,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"x","language_code":"en"},"text":%q}}`,
+		id, chat, chat, text)
+}
+
+func TestWebhookSecret(t *testing.T) {
+	e := start(t, miniSource)
+	c := e.fake.NewPrivateChat("en")
+	h := e.bot.WebhookHandler("s3cret_-")
+	tests := []struct {
+		name, secret string
+		body         string
+		want         int
+	}{
+		{"missing secret", "", update(1, c.ID, "/start"), http.StatusUnauthorized},
+		{"wrong secret", "s3cret_+", update(2, c.ID, "/start"), http.StatusUnauthorized},
+		{"bad JSON", "s3cret_-", "{", http.StatusBadRequest},
+		{"too large", "s3cret_-", `{"update_id":3,"x":"` + strings.Repeat("a", maxUpdateBytes) + `"}`, http.StatusRequestEntityTooLarge},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(tt.body))
+		if tt.secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", tt.secret)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, rec.Code, tt.want)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if keys := e.m.Keys(); len(keys) != 0 || len(c.Messages()) != 0 {
+		t.Errorf("rejected calls changed state: keys %v, %d messages", keys, len(c.Messages()))
+	}
+	req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(update(4, c.ID, "/start")))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret_-")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("right secret: %d", rec.Code)
+	}
+	if _, ok := c.WaitMessages(1, wait); !ok {
+		t.Error("a good webhook update got no reply")
+	}
+}
+
+func TestWebhookGracefulShutdown(t *testing.T) {
+	e := start(t, miniSource)
+	c := e.fake.NewPrivateChat("en")
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.bot.Webhook(ctx, "https://bot.example.org/hook", "sec", addr, nil) }()
+	var resp *http.Response
+	for range 100 {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/hook", strings.NewReader(update(9, c.ID, "/start")))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "sec")
+		var err error
+		if resp, err = http.DefaultClient.Do(req); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if resp == nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("webhook call: %+v", resp)
+	}
+	resp.Body.Close()
+	cancel() // at once: the update above is still in flight
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	case <-time.After(shutdownGrace + time.Second):
+		t.Fatal("shutdown took longer than the grace period")
+	}
+	if len(c.Messages()) != 1 {
+		t.Errorf("the in-flight update was not finished: %d messages", len(c.Messages()))
+	}
+	if e.fake.Webhook().URL != "https://bot.example.org/hook" || e.fake.Webhook().SecretToken != "sec" {
+		t.Errorf("setWebhook: %+v", e.fake.Webhook())
+	}
+}
+
+func TestRedactKeepsTheErrorKind(t *testing.T) {
+	err := redact(fmt.Errorf("post https://x/bot123:SECRET/sendMessage: %w", errBlocked), "123:SECRET")
+	if strings.Contains(err.Error(), "SECRET") || !errors.Is(err, errBlocked) {
+		t.Errorf("redact: %v (is blocked: %v)", err, errors.Is(err, errBlocked))
+	}
+}

@@ -1,0 +1,46 @@
+// Package campaign makes the links and QR codes NGOs share at events, and
+// reads them back when a user arrives: the deep-link payload carries a
+// campaign code and, optionally, the language.
+package campaign
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// payloadRe is what Telegram allows in a start payload.
+var payloadRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Payload builds the start payload for a campaign: the name, then "-id" or
+// "-en" when a language is given. Names may use A-Z a-z 0-9 _ and -.
+func Payload(name, lang string) (string, error) {
+	if lang != "" && lang != "id" && lang != "en" {
+		return "", fmt.Errorf("language %q: use id or en", lang)
+	}
+	p := name
+	if lang != "" {
+		p += "-" + lang
+	}
+	if !payloadRe.MatchString(name) || !payloadRe.MatchString(p) {
+		return "", fmt.Errorf("campaign name %q: use 1-%d characters of A-Z a-z 0-9 _ -", name, 64-len("-xx"))
+	}
+	return p, nil
+}
+
+// Parse reads a start payload back into a campaign and a language ("" for
+// none). Anything that is not a valid payload gives nothing.
+func Parse(p string) (name, lang string) {
+	if !payloadRe.MatchString(p) {
+		return "", ""
+	}
+	if i := strings.LastIndexByte(p, '-'); i >= 0 && (p[i+1:] == "id" || p[i+1:] == "en") {
+		return p[:i], p[i+1:]
+	}
+	return p, ""
+}
+
+// Link is the deep link that opens the bot with the payload.
+func Link(bot, payload string) string {
+	return "https://t.me/" + bot + "?start=" + payload
+}
