@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/session"
+	"github.com/selfcheck-id/selfcheck/terminal"
+)
+
+func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg Config
+	cfg.bind(fs)
+	lang := fs.String("lang", "id", "language: id (Indonesian) or en (English)")
+	stay := fs.Bool("stay", false, "stay after the verdict (type /restart to check again)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *lang != "id" && *lang != "en" {
+		fmt.Fprintln(stderr, "chat: --lang must be id or en")
+		return 2
+	}
+	log := newLogger(stderr, cfg.LogLevel, false)
+	core, _, closeStore, code := setup(ctx, &cfg, log, stderr)
+	if core == nil {
+		return code
+	}
+	defer closeStore()
+	opt := terminal.Options{Lang: *lang, Echo: !isTerminal(stdin), Stay: *stay}
+	if err := terminal.Run(ctx, core, stdin, stdout, opt); err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return 1
+	}
+	return 0
+}
+
+// setup loads and validates content and opens the store: what every
+// serving command needs. On failure it prints why and returns a nil core.
+func setup(ctx context.Context, cfg *Config, log *slog.Logger, stderr io.Writer) (*convo.Core, redis.UniversalClient, func(), int) {
+	content, ps := convo.LoadContent(cfg.source())
+	if len(ps) > 0 {
+		for _, p := range ps {
+			fmt.Fprintln(stderr, p)
+		}
+		fmt.Fprintf(stderr, "%d problem(s) in the flows or messages: not starting\n", len(ps))
+		return nil, nil, nil, 1
+	}
+	rdb, closeRedis, err := connectRedis(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, nil, nil, 1
+	}
+	key := []byte(cfg.SessionKey)
+	if len(key) == 0 {
+		// A random key each run: fine for a store that is lost at exit.
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
+	store := session.NewStore(rdb, cfg.SessionTTL)
+	return convo.NewCore(content, store, session.NewKeyer(key), log), rdb, closeRedis, 0
+}
+
+// connectRedis opens the configured Redis, giving up after a minute.
+func connectRedis(ctx context.Context, cfg *Config, log *slog.Logger) (redis.UniversalClient, func(), error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	return session.Connect(ctx, cfg.Redis, log)
+}
+
+func newLogger(w io.Writer, level string, json bool) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(strings.ToUpper(level)))
+	opts := &slog.HandlerOptions{Level: l}
+	if json {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// isTerminal reports whether r is an interactive terminal (not a pipe).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

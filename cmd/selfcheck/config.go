@@ -1,0 +1,83 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/session"
+)
+
+// Config is every setting, with its default. Each can be given as an
+// environment variable and as a flag; the flag wins.
+type Config struct {
+	Token      string              // TELEGRAM_BOT_TOKEN
+	APIURL     string              // TELEGRAM_API_URL
+	BotName    string              // BOT_USERNAME: for share links; asked of Telegram when empty
+	Redis      session.RedisConfig // REDIS_URL, or REDIS_ADDRS (+ REDIS_SENTINEL_MASTER, REDIS_PASSWORD)
+	SessionKey string              // SESSION_KEY: secret for hashing chat ids
+	SessionTTL time.Duration       // SESSION_TTL
+	FlowsDir   string              // FLOWS_DIR: empty uses the built-in flows
+	LocalesDir string              // LOCALES_DIR: empty uses the built-in messages
+	FlowID     string              // FLOW_ID: empty serves the only flow
+	LogLevel   string              // LOG_LEVEL: debug, info, warn, error
+}
+
+// env returns the environment variable, or def when it is unset or empty.
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// bind registers the settings shared by the commands that serve users.
+func (c *Config) bind(fs *flag.FlagSet) {
+	ttl, err := time.ParseDuration(env("SESSION_TTL", "72h"))
+	if err != nil {
+		ttl = 72 * time.Hour
+	}
+	fs.StringVar(&c.Redis.URL, "redis-url", env("REDIS_URL", ""), "Redis URL (redis:// or rediss://); empty (and no --redis-addrs) starts an embedded in-memory store (env REDIS_URL)")
+	fs.Func("redis-addrs", "comma-separated host:port of a Redis Cluster, or of Sentinels with --redis-sentinel-master (env REDIS_ADDRS)", func(v string) error {
+		c.Redis.Addrs = splitList(v)
+		return nil
+	})
+	c.Redis.Addrs = splitList(env("REDIS_ADDRS", ""))
+	fs.StringVar(&c.Redis.SentinelMaster, "redis-sentinel-master", env("REDIS_SENTINEL_MASTER", ""), "Sentinel master name (env REDIS_SENTINEL_MASTER)")
+	fs.StringVar(&c.Redis.Password, "redis-password", env("REDIS_PASSWORD", ""), "password for --redis-addrs (env REDIS_PASSWORD)")
+	fs.StringVar(&c.SessionKey, "session-key", env("SESSION_KEY", ""), "secret for hashing chat ids into storage keys (env SESSION_KEY)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", ttl, "how long an idle conversation is kept (env SESSION_TTL)")
+	fs.StringVar(&c.FlowsDir, "flows", env("FLOWS_DIR", ""), "directory of flow files; empty uses the built-in ones (env FLOWS_DIR)")
+	fs.StringVar(&c.LocalesDir, "locales", env("LOCALES_DIR", ""), "directory of message files; empty uses the built-in ones (env LOCALES_DIR)")
+	fs.StringVar(&c.FlowID, "flow", env("FLOW_ID", ""), "id of the flow to serve; empty serves the only one (env FLOW_ID)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
+}
+
+// embeddedStore reports whether no Redis was configured.
+func (c *Config) embeddedStore() bool { return c.Redis.URL == "" && len(c.Redis.Addrs) == 0 }
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// source says where content comes from: the directories given, or what is
+// built in.
+func (c *Config) source() convo.Source {
+	src := convo.Embedded
+	if c.FlowsDir != "" {
+		src.Flows, src.FlowsDir = osFS{}, c.FlowsDir
+	}
+	if c.LocalesDir != "" {
+		src.Locales, src.LocalesDir = osFS{}, c.LocalesDir
+	}
+	src.FlowID = c.FlowID
+	return src
+}

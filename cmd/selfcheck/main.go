@@ -1,0 +1,64 @@
+// Command selfcheck is the job-offer self-check bot: one binary whose
+// subcommands run it on Telegram, in the terminal, and check or draw its
+// flows.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `selfcheck: a self-check for job offers abroad, on Telegram or in the terminal.
+
+Usage:
+  selfcheck chat [--lang id|en]              a self-check in the terminal (no token, no Redis needed)
+  selfcheck run                              the Telegram bot (long polling; see README for settings)
+  selfcheck validate [FILES or DIRS]         check flows and locale files; exit 1 on any problem
+  selfcheck graph [FLOW.yaml] [--format mermaid|dot]
+                                             draw a flow as a diagram
+  selfcheck link --campaign NAME [--lang id|en]
+                                             the campaign's deep link to the bot
+  selfcheck qr --campaign NAME [--lang id|en] -o FILE.png
+                                             a printable QR code of that link
+  selfcheck stats [--campaign X] [--from DATE] [--to DATE] [--format table|csv|json] [--chart FILE.png]
+                                             anonymous campaign statistics (counts under 5 show as <5)
+
+Run "selfcheck COMMAND --help" for the options of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) int{
+		"chat":     cmdChat,
+		"run":      cmdRun,
+		"validate": cmdValidate,
+		"graph":    cmdGraph,
+		"link":     cmdLink,
+		"qr":       cmdQR,
+		"stats":    cmdStats,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "selfcheck: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return cmd(ctx, args[1:], stdin, stdout, stderr)
+}
