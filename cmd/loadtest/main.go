@@ -1,0 +1,147 @@
+// Command loadtest measures the Telegram bot under load, in one process and
+// without the network: it starts the fake Bot API (internal/tgfake), runs the
+// real bot in webhook mode against it, drives simulated users through whole
+// checks and reports throughput, latency, Redis and Bot API calls per update
+// and memory. In the same run and harness it measures a bare baseline bot
+// (one Redis GET and SET per update, the same Bot API calls), so the figures
+// can be read as a ratio rather than as absolute numbers of this machine.
+// Then it measures what a stored session costs in Redis and in the embedded
+// store.
+//
+//	go run ./cmd/loadtest                      # miniredis, in-process
+//	REDIS_URL=redis://127.0.0.1:6390/0 go run ./cmd/loadtest   # a scratch Redis
+//
+// Everything listens and dials on loopback only; every loop is bounded in
+// count and in time (-timeout).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"time"
+)
+
+type options struct {
+	users       int
+	concurrency int
+	typedEvery  int // every n-th user types the answers instead of tapping
+	redisURL    string
+	idleConns   int
+	sessions    int // stored for the Redis-memory-per-session figure
+	rssSessions int // stored in the embedded store for the resident-memory figure
+	rounds      int // baseline and selfcheck phases alternate this many times
+	timeout     time.Duration
+	skipMemory  bool
+	cpuprofile  string
+	cpuprofileB string // the same for the baseline
+	memprofile  string
+}
+
+func main() {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(rssChild()) // the re-executed process of measureRSS
+	}
+	var o options
+	flag.IntVar(&o.users, "users", 200, "simulated users, each doing one whole check")
+	flag.IntVar(&o.concurrency, "concurrency", 50, "users active at the same time")
+	flag.IntVar(&o.typedEvery, "typed-every", 5, "every n-th user types answers (\"1\") instead of tapping; 0 for none")
+	flag.StringVar(&o.redisURL, "redis-url", os.Getenv("REDIS_URL"), "a scratch Redis (env REDIS_URL); empty: miniredis in-process")
+	flag.IntVar(&o.idleConns, "idle-conns", 100, "keep-alive connections per host for Bot API calls (net/http's default is 2)")
+	flag.IntVar(&o.sessions, "sessions", 10000, "sessions stored mid-check to measure Redis memory per session")
+	flag.IntVar(&o.rssSessions, "rss-sessions", 100000, "sessions in the embedded store for the resident-memory figure; 0 to skip")
+	flag.IntVar(&o.rounds, "rounds", 5, "alternate baseline and selfcheck phases this many times (figures are pooled)")
+	flag.DurationVar(&o.timeout, "timeout", 55*time.Second, "give up after this long in all")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the first selfcheck phase to this file")
+	flag.StringVar(&o.cpuprofileB, "cpuprofile-baseline", "", "write a CPU profile of the first baseline phase to this file")
+	flag.StringVar(&o.memprofile, "memprofile", "", "write a heap profile of the process holding -rss-sessions sessions to this file")
+	flag.BoolVar(&o.skipMemory, "skip-memory", false, "skip the per-session memory measurements")
+	flag.Parse()
+	if o.users < 1 || o.concurrency < 1 || o.rounds < 1 {
+		fmt.Fprintln(os.Stderr, "loadtest: -users, -concurrency and -rounds must be at least 1")
+		os.Exit(2)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	start := time.Now()
+	ct, contentName, err := loadContent()
+	if err != nil {
+		return err
+	}
+	sc, err := renderScript(ctx, ct)
+	if err != nil {
+		return err
+	}
+	steps := len(sc.questions)
+	store := "miniredis (in-process)"
+	if o.redisURL != "" {
+		store = "Redis at " + redactURL(o.redisURL)
+	}
+	typing := "none typing"
+	if o.typedEvery > 0 {
+		typing = fmt.Sprintf("1 in %d typing", o.typedEvery)
+	}
+	fmt.Printf("loadtest: %d users (%d at a time, %s), content %q (%d answers per check), store %s, GOMAXPROCS %d\n\n",
+		o.users, o.concurrency, typing, contentName, steps, store, gomaxprocs())
+
+	// The two bots take turns, so that a slow moment of the machine (other
+	// processes, CPU frequency) falls on both rather than on one.
+	var base, ours *phase
+	for round := range o.rounds {
+		stopProfile, err := startProfile(o.cpuprofileB, round)
+		if err != nil {
+			return err
+		}
+		b, err := runPhase(ctx, o, "baseline", func(e *env) (func(), error) { return startBaseline(ctx, e, sc) })
+		stopProfile()
+		if err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
+		stopProfile, err = startProfile(o.cpuprofile, round)
+		if err != nil {
+			return err
+		}
+		s, err := runPhase(ctx, o, "selfcheck", func(e *env) (func(), error) { return startOurs(ctx, e, ct) })
+		stopProfile()
+		if err != nil {
+			return fmt.Errorf("selfcheck: %w", err)
+		}
+		base, ours = base.add(b), ours.add(s)
+	}
+	printPhases(base, ours)
+
+	if !o.skipMemory {
+		mem, err := measureSessions(ctx, o, ct)
+		if err != nil {
+			return fmt.Errorf("session memory: %w", err)
+		}
+		printSessions(mem)
+	}
+	fmt.Printf("\ntotal time %.1fs\n", time.Since(start).Seconds())
+	return nil
+}
+
+// startProfile starts a CPU profile into file during the first round.
+func startProfile(file string, round int) (stop func(), err error) {
+	if file == "" || round > 0 {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
