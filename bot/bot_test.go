@@ -36,6 +36,14 @@ type env struct {
 // from src and state in miniredis, until the test ends.
 func start(t *testing.T, src convo.Source) *env {
 	t.Helper()
+	return startBot(t, src, true)
+}
+
+// startBot makes the bot; with poll it also long-polls the fake. Webhook
+// tests do not poll: polling deletes the webhook (as it must in production)
+// and the real API refuses getUpdates while a webhook is set.
+func startBot(t *testing.T, src convo.Source, poll bool) *env {
+	t.Helper()
 	content, ps := convo.LoadContent(src)
 	if len(ps) > 0 {
 		t.Fatal(ps)
@@ -57,7 +65,11 @@ func start(t *testing.T, src convo.Source) *env {
 	b.limit = newLimiter(1000, 1000, 1000)
 	core.ShareLink = b.Link("")
 	done := make(chan struct{})
-	go func() { _ = b.Poll(ctx); close(done) }()
+	if poll {
+		go func() { _ = b.Poll(ctx); close(done) }()
+	} else {
+		close(done)
+	}
 	t.Cleanup(func() { cancel(); <-done })
 	return &env{fake: fake, bot: b, m: m, core: core}
 }

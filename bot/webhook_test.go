@@ -18,7 +18,7 @@ func update(id int, chat int64, text string) string {
 }
 
 func TestWebhookSecret(t *testing.T) {
-	e := start(t, miniSource)
+	e := startBot(t, miniSource, false)
 	c := e.fake.NewPrivateChat("en")
 	h := e.bot.WebhookHandler("s3cret_-")
 	tests := []struct {
@@ -59,7 +59,7 @@ func TestWebhookSecret(t *testing.T) {
 }
 
 func TestWebhookGracefulShutdown(t *testing.T) {
-	e := start(t, miniSource)
+	e := startBot(t, miniSource, false)
 	c := e.fake.NewPrivateChat("en")
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
