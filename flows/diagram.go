@@ -89,20 +89,20 @@ func Diagram(f *Flow, format string) (string, error) {
 func choiceLabel(f *Flow, c *Choice) string {
 	parts := []string{c.ID}
 	for _, fl := range c.Flags {
-		mark := "+"
+		mark := ""
 		if def := f.Flags[fl]; def != nil {
-			mark = fmt.Sprintf("+%d", def.Weight)
+			mark = fmt.Sprintf(" +%d", def.Weight)
 			if def.Critical {
-				mark = "!"
+				mark = " CRITICAL"
 			}
 		}
-		parts = append(parts, mark+fl)
+		parts = append(parts, fl+mark)
 	}
 	if c.Score != 0 {
 		parts = append(parts, fmt.Sprintf("score %+d", c.Score))
 	}
 	if c.Unknown {
-		parts = append(parts, "?action")
+		parts = append(parts, "action item")
 	}
 	return strings.Join(parts, " ")
 }
