@@ -29,6 +29,11 @@ type checker struct {
 	msgs Messages
 	used map[string]bool // message IDs the flow names
 	ps   *yamlcheck.Problems
+
+	// dangling is set when a `next` points nowhere. The graph checks are
+	// then skipped: every step before the break would also be reported as
+	// having no way to an end, burying the one line that needs fixing.
+	dangling bool
 }
 
 func (c *checker) at(path ...any) *yaml.Node { return yamlcheck.Lookup(c.root, path...) }
@@ -54,7 +59,9 @@ func Validate(set *Set, msgs Messages, codeIDs []string) yamlcheck.Problems {
 		c.flags()
 		c.bands()
 		c.steps()
-		c.graph()
+		if !c.dangling {
+			c.graph()
+		}
 	}
 	validateContacts(set, &ps)
 	validateMessages(msgs, used, codeIDs, &ps)
@@ -218,7 +225,8 @@ func (c *checker) choice(s *Step, i int, ch *Choice, seen map[string]int) {
 	if next == "" {
 		c.add(n, "%s has no `next` and the step has none to fall back on", where)
 	} else {
-		c.target(n, next, true)
+		// A choice without its own next follows the step's, checked there.
+		c.target(n, ch.Next, ch.Next != "")
 	}
 	for j, fl := range ch.Flags {
 		if c.f.Flags[fl] == nil {
@@ -249,6 +257,7 @@ func (c *checker) target(n *yaml.Node, next string, required bool) {
 	}
 	if next != Verdict && c.f.Steps[next] == nil {
 		c.add(n, "next %q points nowhere: no step has that id (use a step id or %q)", next, Verdict)
+		c.dangling = true
 	}
 }
 

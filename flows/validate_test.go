@@ -43,12 +43,11 @@ func check(files map[string]string) yamlcheck.Problems {
 
 // lineOf returns the 1-based line of the first line containing marker.
 func lineOf(text, marker string) int {
-	for i, l := range strings.Split(text, "\n") {
-		if strings.Contains(l, marker) {
-			return i + 1
-		}
+	i := strings.Index(text, marker)
+	if i < 0 {
+		return 0
 	}
-	return 0
+	return strings.Count(text[:i], "\n") + 1
 }
 
 // TestValidateBrokenFixtures breaks the valid fixture one way at a time and
@@ -73,7 +72,8 @@ func TestValidateBrokenFixtures(t *testing.T) {
 		{"choice next points nowhere", flow, "{id: near, text: c.near}", "{id: near, text: c.near, next: moon}", "next: moon", `next "moon" points nowhere`},
 		{"unreachable step", flow, "  sos_help:\n", "  orphan:\n    text: q.fee\n    next: verdict\n    choices: [{id: x, text: c.yes}]\n  sos_help:\n", "  orphan:", `step "orphan" cannot be reached`},
 		{"loop", flow, "      - {id: no, text: c.no}\n  fee:", "      - {id: no, text: c.no, next: source}\n  fee:", "  route:", `leads back to step "source"`},
-		{"no path to a verdict", flow, "      - {id: yes, text: c.yes}\n      - {id: no, text: c.no}\n  fee:", "      - {id: yes, text: c.yes, next: gone}\n      - {id: no, text: c.no, next: gone}\n  fee:", "  route:", `step "route" has no way to a verdict`},
+		{"no path to a verdict", flow, "  fee:\n    text: q.fee\n    next: verdict\n", "  fee:\n    text: q.fee\n    next: fee\n", "  fee:\n    text: q.fee", `step "fee" has no way to a verdict`},
+		{"one broken next, one problem", flow, "      - {id: no, text: c.no}\n  fee:", "      - {id: no, text: c.no, next: gone}\n  fee:", "next: gone", `next "gone" points nowhere`},
 		{"message missing in a locale", en, "q.source: Where did you find the offer?\n", "", "", `message "q.source" (text of step source) is missing in the "en" locale file`},
 		{"message nothing uses", en, "q.route:", "q.unused: Nobody asks this.\nq.route:", "q.unused", "message q.unused is not used"},
 		{"variant in one language only", en, "q.route:", "q.route.other: Is their route indirect?\nq.route:", "q.route.other", "missing in the id locale file"},
@@ -104,7 +104,9 @@ func TestValidateBrokenFixtures(t *testing.T) {
 			wantLine := 0
 			wantFile := tt.file
 			if tt.marker != "" {
-				wantLine = lineOf(files[tt.file], tt.marker)
+				if wantLine = lineOf(files[tt.file], tt.marker); wantLine == 0 {
+					t.Fatalf("marker %q is not in %s", tt.marker, tt.file)
+				}
 			} else if tt.file == en {
 				wantFile = flow // a missing message is reported where the flow names it
 				wantLine = lineOf(files[flow], "text: q.source")
