@@ -18,6 +18,10 @@ func Payload(name, lang string) (string, error) {
 	if lang != "" && lang != "id" && lang != "en" {
 		return "", fmt.Errorf("language %q: use id or en", lang)
 	}
+	if n, l := Parse(name); l != "" && n != "" {
+		// "fair-id" would read back as campaign "fair" in Indonesian.
+		return "", fmt.Errorf("campaign name %q: must not end in -id or -en (use --lang for the language)", name)
+	}
 	p := name
 	if lang != "" {
 		p += "-" + lang
