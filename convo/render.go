@@ -41,7 +41,7 @@ func (r renderer) question(s *flows.Step, n, total, answered int) Reply {
 	var controls []Button
 	if answered > 0 {
 		controls = append(controls,
-			Button{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, "", "")},
+			Button{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, s.ID, "")},
 			Button{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", "")})
 	}
 	if s.ID == r.c.Flow.Start {

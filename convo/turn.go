@@ -205,6 +205,9 @@ func (t *turn) button() Response {
 	case flows.TokAnswer:
 		return t.answer(tok.Step, tok.Choice, true)
 	case flows.TokBack:
+		if tok.Step != "" && tok.Step != t.sess.State.Step {
+			return stale() // Back from a question no longer on screen: a double tap
+		}
 		return t.respond(t.advance(flows.Input{Kind: flows.Back})...)
 	case flows.TokRestart:
 		return t.respond(t.start(flows.Start)...)
