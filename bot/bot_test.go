@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
@@ -30,6 +31,7 @@ type env struct {
 	bot  *Bot
 	m    *miniredis.Miniredis
 	core *convo.Core
+	done *progress // updates handled so far, per chat
 }
 
 // start runs a bot by long polling against a fake Bot API, with content
@@ -64,6 +66,14 @@ func startBot(t *testing.T, src convo.Source, poll bool) *env {
 	// Tests tap faster than a person; the limiter itself is tested apart.
 	b.limit = newLimiter(1000, 1000, 1000)
 	core.ShareLink = b.Link("")
+	// Count handled updates per chat, so a test can wait until the bot is
+	// done with everything it sent instead of sleeping.
+	prog := newProgress()
+	handle := b.chats.handle
+	b.chats.handle = func(ctx context.Context, u *models.Update) {
+		defer prog.add(chatOf(u))
+		handle(ctx, u)
+	}
 	done := make(chan struct{})
 	if poll {
 		go func() { _ = b.Poll(ctx); close(done) }()
@@ -71,7 +81,7 @@ func startBot(t *testing.T, src convo.Source, poll bool) *env {
 		close(done)
 	}
 	t.Cleanup(func() { cancel(); <-done })
-	return &env{fake: fake, bot: b, m: m, core: core}
+	return &env{fake: fake, bot: b, m: m, core: core, done: prog}
 }
 
 // reply waits for the bot's next new message after n messages.

@@ -1,0 +1,430 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCommands runs every command from a given point of the mini flow and
+// checks the bot's new messages.
+func TestCommands(t *testing.T) {
+	const (
+		welcomeEN = "Welcome. Check an offer?"
+		welcomeID = "ID Welcome. Check an offer?"
+		sourceEN  = "Where did you find the offer?"
+		destEN    = "Which country?"
+	)
+	toSource := []string{"/start", "1"}
+	toDest := []string{"/start", "1", "2"}
+	tests := []struct {
+		name    string
+		lang    string
+		setup   []string
+		cmd     string
+		want    []string // in the new messages, in this order
+		notWant []string
+		n       int  // how many new messages
+		gone    bool // the session must be deleted
+	}{
+		{name: "start fresh", lang: "en", cmd: "/start", want: []string{welcomeEN}, n: 1},
+		{name: "start in Indonesian", lang: "id", cmd: "/start", want: []string{welcomeID}, n: 1},
+		{name: "start, no language code", lang: "", cmd: "/start", want: []string{welcomeID}, n: 1},
+		{name: "start, other language gets English", lang: "ms", cmd: "/start", want: []string{welcomeEN}, notWant: []string{"ID "}, n: 1},
+		{name: "start with payload", lang: "en", cmd: "/start fb_ads", want: []string{welcomeEN}, n: 1},
+		{name: "start with language payload", lang: "en", cmd: "/start tiktok-id", want: []string{welcomeID}, n: 1},
+		{name: "start with malformed payload", lang: "en", cmd: "/start <script>", want: []string{welcomeEN}, n: 1},
+		{name: "start addressed to the bot", lang: "en", cmd: "/start@selfcheck_test_bot", want: []string{welcomeEN}, n: 1},
+		{name: "start mid-check starts again", lang: "en", setup: toDest, cmd: "/start", want: []string{welcomeEN}, n: 1},
+		{name: "restart", lang: "en", setup: toDest, cmd: "/restart", want: []string{welcomeEN}, n: 1},
+		{name: "restart fresh", lang: "id", cmd: "/restart", want: []string{welcomeID}, n: 1},
+		{name: "back", lang: "en", setup: toDest, cmd: "/back", want: []string{sourceEN}, n: 1},
+		{name: "back to welcome", lang: "en", setup: toSource, cmd: "/back", want: []string{welcomeEN}, n: 1},
+		{name: "back fresh", lang: "en", cmd: "/back", want: []string{welcomeEN}, n: 1},
+		{name: "language en to id", lang: "en", setup: toSource, cmd: "/language", want: []string{"ID Language", "ID " + sourceEN}, n: 2},
+		{name: "language id to en", lang: "id", setup: toSource, cmd: "/language", want: []string{"Language: English.", sourceEN}, notWant: []string{"ID "}, n: 2},
+		{name: "language fresh", lang: "en", cmd: "/language", want: []string{"ID Language", welcomeID}, n: 2},
+		{name: "help", lang: "en", setup: toDest, cmd: "/help", want: []string{"Contacts:", "0800-1000", "Which country are you in?"}, n: 2},
+		{name: "help fresh, Indonesian", lang: "id", cmd: "/help", want: []string{"ID Contacts:", "0800-1000", "ID Which country are you in?"}, n: 2},
+		{name: "help in capitals", lang: "en", cmd: "/HELP", want: []string{"Contacts:"}, n: 2},
+		{name: "privacy", lang: "en", setup: toSource, cmd: "/privacy", want: []string{"We store little."}, n: 1},
+		{name: "privacy in Indonesian", lang: "id", cmd: "/privacy", want: []string{"ID We store little."}, n: 1},
+		{name: "forget", lang: "en", setup: toDest, cmd: "/forget", want: []string{"Deleted."}, n: 1, gone: true},
+		{name: "forget fresh", lang: "id", cmd: "/forget", want: []string{"ID Deleted."}, n: 1, gone: true},
+		{name: "stats for a non-admin is help", lang: "en", cmd: "/stats", want: []string{"Contacts:"}, n: 2},
+		{name: "unknown command re-prompts", lang: "en", setup: toSource, cmd: "/foo", want: []string{"Please tap a button.", sourceEN}, n: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := start(t, miniSource)
+			u := newUser(t, e, e.fake.NewPrivateChat(tt.lang))
+			for _, s := range tt.setup {
+				if len(u.say(s)) == 0 {
+					t.Fatalf("setup %q: no reply", s)
+				}
+			}
+			got := u.say(tt.cmd)
+			text := joined(got)
+			if len(got) != tt.n {
+				t.Errorf("%s: %d new messages, want %d:\n%s", tt.cmd, len(got), tt.n, text)
+			}
+			rest := text
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Errorf("%s: want %q (in this order) in:\n%s", tt.cmd, w, text)
+					break
+				}
+				rest = rest[i+len(w):]
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(text, w) {
+					t.Errorf("%s: %q in:\n%s", tt.cmd, w, text)
+				}
+			}
+			if keys := e.m.Keys(); tt.gone != (len(keys) == 0) {
+				t.Errorf("%s: stored keys %v (want deleted: %v)", tt.cmd, keys, tt.gone)
+			}
+			e.fake.AssertNoRejections(t)
+		})
+	}
+}
+
+// TestForgetThenOldButton: after /forget an old button starts afresh with
+// a notice instead of failing or resurrecting the deleted answers.
+func TestForgetThenOldButton(t *testing.T) {
+	e := start(t, miniSource)
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	u.say("/start")
+	q := u.say("1")[0] // source question
+	u.say("/forget")
+	if keys := e.m.Keys(); len(keys) != 0 {
+		t.Fatalf("keys after /forget: %v", keys)
+	}
+	got := u.do(func() { u.tap(q, "An ad") })
+	if text := joined(got); !strings.Contains(text, "Your check expired") || !strings.Contains(text, "Welcome.") {
+		t.Errorf("old button after /forget:\n%s", text)
+	}
+	u.allAnswered()
+	e.fake.AssertNoRejections(t)
+}
+
+// TestStaleAndDoubleTaps: a tap from an earlier question or an earlier
+// check, a second tap of the same button, and a second Back tap change
+// nothing and get a short notice.
+func TestStaleAndDoubleTaps(t *testing.T) {
+	tests := []struct {
+		name string
+		// run taps and returns the query ids that must get the stale notice
+		run func(t *testing.T, u *user) (stale []string)
+	}{
+		{"same answer tapped twice at once", func(t *testing.T, u *user) []string {
+			q := u.last() // source
+			u.tap(q, "An ad")
+			return []string{u.tap(q, "An ad")}
+		}},
+		{"other answer of the same question after it was answered", func(t *testing.T, u *user) []string {
+			q := u.last()
+			data := buttonData(t, q, "An office")
+			u.tap(q, "An ad")
+			u.sync()
+			return []string{u.pressData(q.ID, data)}
+		}},
+		{"back tapped twice at once", func(t *testing.T, u *user) []string {
+			u.say("2") // office -> dest
+			q := u.last()
+			u.tap(q, "Back")
+			return []string{u.tap(q, "Back")}
+		}},
+		{"button from before a restart", func(t *testing.T, u *user) []string {
+			q := u.last()
+			u.say("/restart")
+			u.say("1")
+			return []string{u.tap(q, "An ad")}
+		}},
+		{"restart tapped twice", func(t *testing.T, u *user) []string {
+			q := u.last()
+			u.tap(q, "Start again")
+			return []string{u.tap(q, "Start again")}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := start(t, miniSource)
+			u := newUser(t, e, e.fake.NewPrivateChat("en"))
+			u.say("/start")
+			u.say("1") // for me -> source
+			before := len(u.c.Messages())
+			stale := tt.run(t, u)
+			u.sync()
+			for _, id := range stale {
+				if a, ok := u.c.Answer(id); !ok || a.Text != "That button is old." {
+					t.Errorf("tap %s: answer %+v (answered %v), want the stale notice", id, a, ok)
+				}
+			}
+			u.allAnswered()
+			// Exactly one step was applied: one new question at most.
+			msgs := u.c.Messages()
+			if n := len(msgs) - before; n > 3 {
+				t.Errorf("%d new messages:\n%s", n, joined(msgs[before:]))
+			}
+			e.fake.AssertNoRejections(t)
+		})
+	}
+}
+
+// TestDoubleBackGoesBackOnce pins the double-tap case down: two taps of the
+// same Back button leave the user one question back, not two.
+func TestDoubleBackGoesBackOnce(t *testing.T) {
+	e := start(t, miniSource)
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	u.say("/start")
+	u.say("1") // source
+	u.say("2") // dest
+	q := u.last()
+	u.tap(q, "Back")
+	u.tap(q, "Back")
+	u.sync()
+	if last := u.last(); !strings.Contains(last.Text, "Where did you find the offer?") {
+		t.Errorf("after a double tap of Back: %q, want the question one back", last.Text)
+	}
+}
+
+// TestForgedTaps sends callback data no button of ours carried.
+func TestForgedTaps(t *testing.T) {
+	e := start(t, miniSource)
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	u.say("/start")
+	q := u.say("1")[0] // source
+	nonce := strings.Split(buttonData(t, q, "An ad"), ":")[1]
+	forged := []string{
+		"", "x", ":::", "a:::", strings.Repeat("a", 64), strings.Repeat("é", 40),
+		"a:00000000:source:ad",         // another check's nonce
+		"a:" + nonce + ":source:nope",  // no such choice
+		"a:" + nonce + ":fee:yes",      // skipping ahead
+		"a:" + nonce + ":welcome:self", // an earlier question
+		"a:" + nonce + ":source:ad:x",  // one part too many
+		"z:" + nonce + ":source:ad",    // unknown kind
+		"l:" + nonce + "::xx",          // unknown language
+		"<b>:" + nonce + ":&:\x00",
+	}
+	before := len(u.c.Messages())
+	for _, data := range forged {
+		id := u.pressData(q.ID, data)
+		u.sync()
+		if a, ok := u.c.Answer(id); !ok {
+			t.Errorf("forged %q: not answered", data)
+		} else if a.Text == "" && !strings.HasPrefix(data, "l:") {
+			t.Errorf("forged %q: no notice", data)
+		}
+	}
+	// Taps on a message the bot cannot see, and on a message that is not
+	// the bot's, are answered too.
+	u.pressData(999, buttonData(t, q, "An ad"))
+	u.sync()
+	u.allAnswered()
+	msgs := u.c.Messages()
+	for _, m := range msgs[before:] {
+		// Only the unknown language may re-render the question.
+		if !strings.Contains(m.Text, "Language") && !strings.Contains(m.Text, "Where did you find") {
+			t.Errorf("forged data sent %q", m.Text)
+		}
+	}
+	if got := u.c.Messages()[before-1]; len(got.Buttons) == 0 {
+		t.Errorf("forged data changed the question: %q", got.Text)
+	}
+	// The check goes on as if nothing happened.
+	if got := u.do(func() { u.tap(q, "An ad") }); len(got) != 1 || !strings.Contains(got[0].Text, "Which country?") {
+		t.Errorf("after forged taps, a real tap: %s", joined(got))
+	}
+	e.fake.AssertNoRejections(t)
+}
+
+// TestTypedAnswers types answers to the fee question (yes / no / unknown)
+// of the mini flow in both languages and checks the verdict they lead to.
+func TestTypedAnswers(t *testing.T) {
+	const (
+		yes     = "Fees are forbidden." // the fee flag: medium risk
+		no      = "Lower risk."
+		unknown = "Ask about fees."
+		again   = "Please tap a button."
+	)
+	tests := []struct {
+		lang, text, want string
+	}{
+		{"id", "ya", yes}, {"id", "iya", yes}, {"id", "Ya!", yes}, {"id", "  YA ", yes}, {"id", "yes", yes},
+		{"id", "tidak", no}, {"id", "nggak", no}, {"id", "gak", no}, {"id", "no", no}, {"id", "Tidak", no},
+		{"id", "tidak tahu", unknown}, {"id", "gak tau", unknown},
+		{"id", "1", yes}, {"id", "2", no}, {"id", "3", unknown}, {"id", " 2 ", no},
+		{"id", "4", again}, {"id", "0", again}, {"id", "mungkin", again}, {"id", "1 2", again},
+		{"en", "yes", yes}, {"en", "Yes", yes}, {"en", "ya", yes}, {"en", "iya", yes},
+		{"en", "no", no}, {"en", "No.", no}, {"en", "tidak", no}, {"en", "nggak", no},
+		{"en", "I don't know", unknown}, {"en", "idk", unknown},
+		{"en", "1", yes}, {"en", "2", no}, {"en", "3", unknown},
+		{"en", "99", again}, {"en", "maybe", again}, {"en", "<b>yes</b> & no", again}, {"en", "🙂", again},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.text, func(t *testing.T) {
+			e := start(t, miniSource)
+			u := newUser(t, e, e.fake.NewPrivateChat(tt.lang))
+			u.say("/start")
+			u.say("1") // for me
+			u.say("2") // an office
+			q := u.say("2")
+			if len(q) != 1 || !strings.Contains(q[0].Text, "Do you pay a fee?") {
+				t.Fatalf("not at the fee question: %s", joined(q))
+			}
+			got := joined(u.say(tt.text))
+			want := tt.want
+			if tt.lang == "id" {
+				want = "ID " + want
+			}
+			if !strings.Contains(got, want) {
+				t.Errorf("typed %q: want %q in:\n%s", tt.text, want, got)
+			}
+			if tt.lang == "en" && strings.Contains(got, "ID ") {
+				t.Errorf("typed %q: Indonesian in an English chat:\n%s", tt.text, got)
+			}
+			if tt.want == no && strings.Contains(got, "Fees are forbidden") {
+				t.Errorf("typed %q: read as yes:\n%s", tt.text, got)
+			}
+			e.fake.AssertNoRejections(t)
+		})
+	}
+}
+
+// TestGroupChat: in a group, a command gets one line with a link to a
+// private chat; anything else, and any tap, gets silence.
+func TestGroupChat(t *testing.T) {
+	for _, cmd := range []string{"/start", "/start@selfcheck_test_bot", "/help@selfcheck_test_bot", "/start campaign"} {
+		t.Run(cmd, func(t *testing.T) {
+			e := start(t, miniSource)
+			g := newUser(t, e, e.fake.NewGroupChat())
+			got := g.say(cmd)
+			if len(got) != 1 || strings.Count(got[0].Text, "\n") > 0 ||
+				!strings.Contains(got[0].Text, "https://t.me/selfcheck_test_bot?start=") || len(got[0].Buttons) != 0 {
+				t.Fatalf("group reply to %q: %s", cmd, joined(got))
+			}
+			for _, s := range []string{"hello bot", "1", "ya", "https://t.me/x"} {
+				if got := g.say(s); len(got) != 0 {
+					t.Errorf("the bot answered %q in a group: %s", s, joined(got))
+				}
+			}
+			g.pressData(got[0].ID, "a:00000000:welcome:self")
+			g.sync()
+			g.allAnswered()
+			if n := len(g.c.Messages()); n != 1 {
+				t.Errorf("%d messages in the group, want 1", n)
+			}
+			if keys := e.m.Keys(); len(keys) != 0 {
+				t.Errorf("a group chat stored state: %v", keys)
+			}
+			e.fake.AssertNoRejections(t)
+		})
+	}
+}
+
+// TestAPIFailures: 429 waits retry_after and succeeds; 5xx is retried;
+// 403 (blocked) forgets the chat; a 400 is not retried.
+func TestAPIFailures(t *testing.T) {
+	tests := []struct {
+		name   string
+		method string
+		code   int
+		times  int
+		calls  int  // sendMessage / answerCallbackQuery calls in all
+		sent   bool // the message reached the chat
+		gone   bool // session deleted
+	}{
+		{"429 then success", "sendMessage", 429, 1, 2, true, false},
+		{"429 twice then success", "sendMessage", 429, 2, 3, true, false},
+		{"502 then success", "sendMessage", 502, 1, 2, true, false},
+		{"403 blocked", "sendMessage", 403, 1, 1, false, true},
+		{"400 not retried", "sendMessage", 400, 1, 1, false, false},
+		{"answer 429 then success", "answerCallbackQuery", 429, 1, 2, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := start(t, miniSource)
+			u := newUser(t, e, e.fake.NewPrivateChat("en"))
+			u.say("/start")
+			q := u.last()
+			base := e.fake.Calls(tt.method)
+			for range tt.times {
+				e.fake.FailNext(tt.method, tt.code, 1, "")
+			}
+			start := time.Now()
+			got := u.do(func() { u.tap(q, "For me") })
+			if n := e.fake.Calls(tt.method) - base; n != tt.calls {
+				t.Errorf("%s calls = %d, want %d", tt.method, n, tt.calls)
+			}
+			if sent := len(got) > 0; sent != tt.sent {
+				t.Errorf("message sent: %v, want %v", sent, tt.sent)
+			}
+			if tt.code == 429 && time.Since(start) < time.Duration(tt.times)*time.Second {
+				t.Errorf("retried after %v, before retry_after", time.Since(start))
+			}
+			if keys := e.m.Keys(); tt.gone != (len(keys) == 0) {
+				t.Errorf("keys %v, want deleted: %v", keys, tt.gone)
+			}
+			if tt.method == "answerCallbackQuery" {
+				u.allAnswered()
+			}
+			e.fake.AssertNoRejections(t)
+		})
+	}
+}
+
+// TestFiftyTapsAtOnce sends 50 taps of one chat at once: answer, Back,
+// answer, Back... Each must be applied exactly once and in order, so the
+// replies alternate between the two questions and no tap is stale.
+func TestFiftyTapsAtOnce(t *testing.T) {
+	e := start(t, miniSource)
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	u.say("/start")
+	q := u.say("1")[0] // source, answered by typing: the next is also typed
+	q = u.say("1")[0]  // dest
+	answer := buttonData(t, q, "Near country")
+	// Go to the fee question once by a tap to learn its Back button, and
+	// back again.
+	f := u.do(func() { u.tap(q, "Near country") })[0]
+	back := buttonData(t, f, "Back")
+	q = u.do(func() { u.tap(f, "Back") })[0]
+	before := len(u.c.Messages())
+	var ids []string
+	for i := range 50 {
+		// Answers are pressed on the country question's message (each
+		// edits it, after the first to the same text: "message is not
+		// modified", which the bot ignores), Back on the fee question's.
+		if i%2 == 0 {
+			ids = append(ids, u.pressData(q.ID, answer))
+		} else {
+			ids = append(ids, u.pressData(f.ID, back))
+		}
+	}
+	u.sync()
+	u.allAnswered()
+	for i, id := range ids {
+		if a, _ := u.c.Answer(id); a.Text != "" {
+			t.Errorf("tap %d got %q: applied out of order", i, a.Text)
+		}
+	}
+	msgs := u.c.Messages()[before:]
+	if len(msgs) != 50 {
+		t.Fatalf("%d replies, want exactly 50:\n%s", len(msgs), joined(msgs))
+	}
+	for i, m := range msgs {
+		want := "Do you pay a fee?"
+		if i%2 == 1 {
+			want = "Which country?"
+		}
+		if !strings.Contains(m.Text, want) {
+			t.Fatalf("reply %d = %q, want %q: taps applied out of order", i, m.Text, want)
+		}
+	}
+	for _, r := range e.fake.Rejections() {
+		if !strings.Contains(r.Description, "message is not modified") {
+			t.Errorf("telegram rejected: %s", r)
+		}
+	}
+}

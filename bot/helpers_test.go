@@ -1,0 +1,154 @@
+package bot
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+)
+
+// progress counts the updates the bot has finished handling, per chat.
+type progress struct {
+	mu      sync.Mutex
+	handled map[int64]int
+	changed chan struct{}
+}
+
+func newProgress() *progress {
+	return &progress{handled: map[int64]int{}, changed: make(chan struct{})}
+}
+
+func (p *progress) add(chat int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.handled[chat]++
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// wait blocks until n updates of chat have been handled; false on timeout.
+func (p *progress) wait(chat int64, n int, timeout time.Duration) bool {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		p.mu.Lock()
+		got, ch := p.handled[chat], p.changed
+		p.mu.Unlock()
+		if got >= n {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return false
+		}
+	}
+}
+
+func (p *progress) count(chat int64) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.handled[chat]
+}
+
+// user acts in one chat and knows how many updates it sent, so it can wait
+// until the bot has handled all of them (sync) instead of sleeping.
+type user struct {
+	t       testing.TB
+	e       *env
+	c       *tgfake.Chat
+	sent    int
+	queries []string // every callback query id, to check each was answered
+}
+
+func newUser(t testing.TB, e *env, c *tgfake.Chat) *user {
+	return &user{t: t, e: e, c: c}
+}
+
+func (u *user) send(text string) {
+	u.c.SendText(text)
+	u.sent++
+}
+
+func (u *user) pressData(msgID int, data string) string {
+	id := u.c.Press(msgID, data)
+	u.sent++
+	u.queries = append(u.queries, id)
+	return id
+}
+
+// tap presses the callback button labelled label on message m.
+func (u *user) tap(m tgfake.Message, label string) string {
+	u.t.Helper()
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if b.Text == label && b.Kind == "callback_data" {
+				return u.pressData(m.ID, b.CallbackData)
+			}
+		}
+	}
+	u.t.Fatalf("no button %q on message %d %q: %+v", label, m.ID, m.Text, m.Buttons)
+	return ""
+}
+
+// sync waits until the bot has handled everything this user sent.
+func (u *user) sync() {
+	u.t.Helper()
+	if !u.e.done.wait(u.c.ID, u.sent, 10*time.Second) {
+		u.t.Fatalf("chat %d: the bot handled %d of %d updates", u.c.ID, u.e.done.count(u.c.ID), u.sent)
+	}
+}
+
+// do runs act, waits until the bot handled it and returns the messages the
+// bot sent meanwhile.
+func (u *user) do(act func()) []tgfake.Message {
+	u.t.Helper()
+	n := len(u.c.Messages())
+	act()
+	u.sync()
+	return u.c.Messages()[n:]
+}
+
+// say sends text and returns the bot's new messages.
+func (u *user) say(text string) []tgfake.Message {
+	u.t.Helper()
+	return u.do(func() { u.send(text) })
+}
+
+// last is the bot's latest message.
+func (u *user) last() tgfake.Message { return u.c.Last() }
+
+// allAnswered checks that every callback query of the user was answered.
+func (u *user) allAnswered() {
+	u.t.Helper()
+	for _, id := range u.queries {
+		if !u.c.Answered(id) {
+			u.t.Errorf("chat %d: callback query %s was never answered", u.c.ID, id)
+		}
+	}
+}
+
+func joined(msgs []tgfake.Message) string {
+	var b strings.Builder
+	for _, m := range msgs {
+		b.WriteString(m.Text)
+		b.WriteString("\n---\n")
+	}
+	return b.String()
+}
+
+// buttonData returns the callback data of the button labelled label.
+func buttonData(t testing.TB, m tgfake.Message, label string) string {
+	t.Helper()
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if b.Text == label {
+				return b.CallbackData
+			}
+		}
+	}
+	t.Fatalf("no button %q on %q", label, m.Text)
+	return ""
+}
