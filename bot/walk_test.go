@@ -1,0 +1,198 @@
+package bot
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/locales"
+)
+
+// startShipped runs the bot on the content built into the binary.
+func startShipped(t *testing.T) *env {
+	t.Helper()
+	if _, ps := convo.LoadContent(convo.Embedded); len(ps) > 0 {
+		t.Fatalf("the shipped content does not validate: %v", ps)
+	}
+	return start(t, convo.Embedded)
+}
+
+// answerButtons are a message's answer buttons (not Back, Start again,
+// Help, language or links).
+func answerButtons(m tgfake.Message) []tgfake.Button {
+	var out []tgfake.Button
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if b.Kind == "callback_data" && strings.HasPrefix(b.CallbackData, "a:") {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// verdictLang tells whether text is a verdict (it begins with a band's
+// text) and in which language; "" when it is not one.
+func verdictLang(ct *convo.Content, text string) string {
+	// Try the longer texts first: a band's text may begin another's.
+	best, lang := 0, ""
+	for _, b := range ct.Flow.Bands {
+		for _, l := range []string{"id", "en"} {
+			for _, other := range []bool{false, true} {
+				bt := ct.Msgs.Text(l, b.Text, other, nil)
+				if bt != "" && strings.HasPrefix(text, bt) && len(bt) > best {
+					best, lang = len(bt), l
+				}
+			}
+		}
+	}
+	return lang
+}
+
+// phoneNumber matches a phone number as the shipped contacts write them.
+var phoneNumber = regexp.MustCompile(`\+\d{2,3}[ \d]{6,}\d|\b0800-1000\b|\b(110|129)\b`)
+
+// checkVerdict checks that msgs (the bot's messages) end in a verdict in
+// lang, followed by the contacts with a phone number, in lang too.
+func checkVerdict(t testing.TB, ct *convo.Content, msgs []tgfake.Message, lang string) {
+	t.Helper()
+	if len(msgs) < 2 {
+		t.Errorf("no verdict: %s", joined(msgs))
+		return
+	}
+	verdict, contacts := msgs[len(msgs)-2], msgs[len(msgs)-1]
+	if got := verdictLang(ct, verdict.Text); got != lang {
+		t.Errorf("verdict in %q, want %q:\n%s", got, lang, verdict.Text)
+	}
+	head := ct.Msgs.Text(lang, locales.VerdictContact, false, nil)
+	if !strings.Contains(contacts.Text, head) || !phoneNumber.MatchString(contacts.Text) {
+		t.Errorf("the contacts after the verdict lack %q or a phone number:\n%s", head, contacts.Text)
+	}
+	if len(answerButtons(contacts)) > 0 {
+		t.Errorf("answer buttons after the verdict: %+v", contacts.Buttons)
+	}
+}
+
+// TestWalkShippedFlow taps through the shipped check from /start to the
+// verdict in both languages along several paths. After each tap the press
+// is answered and the tapped question is edited: no buttons left, the
+// chosen answer shown. The verdict is in the user's language with a phone
+// number.
+func TestWalkShippedFlow(t *testing.T) {
+	type path struct {
+		name    string
+		welcome int                       // which door on the welcome question
+		pick    func(n, i int) int        // which of n answers at question i
+		rng     func() func(n, i int) int // or a seeded random pick
+	}
+	paths := []path{
+		{name: "first answers", welcome: 0, pick: func(int, int) int { return 0 }},
+		{name: "last answers", welcome: 0, pick: func(n, _ int) int { return n - 1 }},
+		{name: "for someone else, second answers", welcome: 1, pick: func(n, _ int) int { return min(1, n-1) }},
+		{name: "random answers", welcome: 0, rng: func() func(n, i int) int {
+			r := rand.New(rand.NewPCG(7, 7))
+			return func(n, _ int) int { return r.IntN(n) }
+		}},
+		{name: "for someone else, random answers", welcome: 1, rng: func() func(n, i int) int {
+			r := rand.New(rand.NewPCG(11, 3))
+			return func(n, _ int) int { return r.IntN(n) }
+		}},
+	}
+	for _, lang := range []string{"id", "en"} {
+		for _, p := range paths {
+			t.Run(lang+"/"+p.name, func(t *testing.T) {
+				pick := p.pick
+				if p.rng != nil {
+					pick = p.rng()
+				}
+				e := startShipped(t)
+				ct := e.core.Content()
+				u := newUser(t, e, e.fake.NewPrivateChat(lang))
+				got := u.say("/start")
+				if len(got) != 1 {
+					t.Fatalf("/start: %s", joined(got))
+				}
+				q := got[0]
+				for i := 0; ; i++ {
+					if i > 60 {
+						t.Fatalf("no verdict after %d answers", i)
+					}
+					answers := answerButtons(q)
+					if len(answers) == 0 {
+						t.Fatalf("a message without answers before the verdict: %q", q.Text)
+					}
+					k := p.welcome
+					if i > 0 {
+						k = pick(len(answers), i)
+					}
+					b := answers[k]
+					got = u.do(func() { u.pressData(q.ID, b.CallbackData) })
+					if a, ok := u.c.Answer(u.queries[len(u.queries)-1]); !ok || a.Text != "" {
+						t.Fatalf("tap %q: answered %v with %q", b.Text, ok, a.Text)
+					}
+					edited := u.c.Messages()[indexOf(u.c.Messages(), q.ID)]
+					if len(edited.Buttons) != 0 || edited.Edits != 1 || !strings.Contains(edited.Text, b.Text) {
+						t.Fatalf("after tapping %q the question reads %q with buttons %+v (%d edits)",
+							b.Text, edited.Text, edited.Buttons, edited.Edits)
+					}
+					if len(got) == 0 {
+						t.Fatalf("tap %q: no reply", b.Text)
+					}
+					if verdictLang(ct, got[0].Text) != "" {
+						checkVerdict(t, ct, got, lang)
+						if len(got) != 2 {
+							t.Errorf("verdict: %d messages, want 2", len(got))
+						}
+						break
+					}
+					if len(got) != 1 {
+						t.Fatalf("tap %q: %d messages: %s", b.Text, len(got), joined(got))
+					}
+					q = got[0]
+					if other := otherLanguage(ct, lang, q); other {
+						t.Errorf("question %d is not in %s: %q", i, lang, q.Text)
+					}
+				}
+				u.allAnswered()
+				e.fake.AssertNoRejections(t)
+				t.Logf("%d answers, verdict %q", len(u.queries), strings.SplitN(u.c.Messages()[len(u.c.Messages())-2].Text, "\n", 2)[0])
+			})
+		}
+	}
+}
+
+func indexOf(msgs []tgfake.Message, id int) int {
+	for i, m := range msgs {
+		if m.ID == id {
+			return i
+		}
+	}
+	panic(fmt.Sprintf("no message %d", id))
+}
+
+// otherLanguage reports whether a question's controls are labelled in the
+// other language than lang (its Back / Start again / Help buttons).
+func otherLanguage(ct *convo.Content, lang string, m tgfake.Message) bool {
+	other := "en"
+	if lang == "en" {
+		other = "id"
+	}
+	ours := map[string]bool{}
+	theirs := map[string]bool{}
+	for _, id := range []string{locales.BtnBack, locales.BtnRestart, locales.BtnHelp} {
+		ours[ct.Msgs.Text(lang, id, false, nil)] = true
+		theirs[ct.Msgs.Text(other, id, false, nil)] = true
+	}
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if theirs[b.Text] && !ours[b.Text] {
+				return true
+			}
+		}
+	}
+	return false
+}
