@@ -661,3 +661,52 @@ func digitsOf(s string) string {
 	}
 	return b.String()
 }
+
+// TestWelcomeHasTheEssentials: the first message says what the bot does and
+// how long it takes, has one privacy line, a language switch and three
+// doors (my offer, someone else's, in trouble abroad now).
+func TestWelcomeHasTheEssentials(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			p := &personaRun{t: t, core: newPersonaCore(t), lang: lang, chatID: 1}
+			p.send(convo.Request{Kind: convo.KindCommand, Command: convo.CmdStart})
+			body := p.lastText()
+			duration := map[string]string{"id": "2 menit", "en": "two minutes"}[lang]
+			for _, want := range []string{duration, "/forget"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("welcome lacks %q:\n%s", want, body)
+				}
+			}
+			privacy := 0
+			for _, line := range strings.Split(body, "\n") {
+				if strings.HasPrefix(line, "Priva") {
+					privacy++
+				}
+			}
+			if privacy != 1 {
+				t.Errorf("welcome has %d privacy lines, want 1:\n%s", privacy, body)
+			}
+			var doors []string
+			lang2 := false
+			for _, r := range p.last.Replies {
+				for _, row := range r.Buttons {
+					for _, b := range row {
+						tok, _ := flows.ParseToken(b.Data)
+						switch tok.Kind {
+						case flows.TokAnswer:
+							doors = append(doors, tok.Choice)
+						case flows.TokLanguage:
+							lang2 = true
+						}
+					}
+				}
+			}
+			if strings.Join(doors, ",") != "self,other,sos" {
+				t.Errorf("doors %v, want self, other, sos", doors)
+			}
+			if !lang2 {
+				t.Error("no language switch on the welcome")
+			}
+		})
+	}
+}
