@@ -272,7 +272,10 @@ func sortedIDs[V any](m map[string]V) []string {
 
 var (
 	e164Re  = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	localRe = regexp.MustCompile(`^[0-9][0-9-]{1,14}$`)
+	// A local number is a short code (110, 129) or a toll-free 0800 number;
+	// a mobile or landline is written in international form, so it can be
+	// dialled from abroad too.
+	localRe = regexp.MustCompile(`^([0-9]{3,5}|0800-[0-9]{3,8})$`)
 	dateRe  = regexp.MustCompile(`^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`)
 )
 
@@ -323,7 +326,7 @@ func validateContacts(set *Set, ps *yamlcheck.Problems) {
 				ok = localRe.MatchString(num.Number)
 			}
 			if !ok {
-				ps.Add(file, at("call", i), "number %q of contact %q is neither international (+62 ...) nor a local number marked `local: true`", num.Number, id)
+				ps.Add(file, at("call", i), "number %q of contact %q is neither international (+62 ...) nor a short or toll-free number (110, 0800-1000) marked `local: true`", num.Number, id)
 			}
 		}
 		if len(ct.Call) == 0 && ct.WhatsApp == "" && ct.Link == "" && len(ct.Note) == 0 {
