@@ -271,7 +271,7 @@ func sortedIDs[V any](m map[string]V) []string {
 }
 
 var (
-	e164Re  = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	e164Re = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 	// A local number is a short code (110, 129) or a toll-free 0800 number;
 	// a mobile or landline is written in international form, so it can be
 	// dialled from abroad too.
