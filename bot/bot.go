@@ -63,6 +63,7 @@ type config struct {
 	rec      Recorder
 	admins   map[int64]bool
 	report   func(context.Context) (string, error)
+	limits   rateLimits
 }
 
 // WithAPIURL points the bot at another Bot API server (self-hosted, or a
@@ -76,7 +77,10 @@ func WithUsername(name string) Option { return func(c *config) { c.username = na
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
-// WithHTTPClient sets the HTTP client for Bot API calls.
+// WithHTTPClient sets the HTTP client for Bot API calls. Give it a
+// transport that keeps enough idle connections per host (net/http's default
+// of 2 makes every call beyond two in parallel open a new connection, with a
+// TLS handshake); NewHTTPClient builds one.
 func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.client = hc } }
 
 // WithRecorder reports updates and API errors to r (e.g. metrics).
@@ -94,13 +98,23 @@ func WithStats(admins []int64, report func(context.Context) (string, error)) Opt
 	}
 }
 
+// NewHTTPClient returns an HTTP client for Bot API calls that keeps up to
+// idlePerHost idle keep-alive connections to the Bot API server, with a
+// timeout above the long-polling one.
+func NewHTTPClient(idlePerHost int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = max(idlePerHost, 100)
+	t.MaxIdleConnsPerHost = idlePerHost
+	return &http.Client{Timeout: 2 * time.Minute, Transport: t}
+}
+
 // New connects to the Bot API (asking getMe for the username unless given).
 func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, error) {
-	cfg := config{log: slog.Default(), retry: defaultRetry, rec: noRecorder{}}
+	cfg := config{log: slog.Default(), retry: defaultRetry, rec: noRecorder{}, limits: defaultLimits}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newLimiter(30, 1, 5), rec: cfg.rec,
+	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: cfg.limits.limiter(), rec: cfg.rec,
 		admins: cfg.admins, report: cfg.report, token: token}
 	b.chats = newDispatcher(b.process)
 	tgOpts := []tg.Option{
