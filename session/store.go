@@ -127,3 +127,14 @@ func (s *Store) Forget(ctx context.Context, c Chat) error {
 
 // Ping reports whether Redis answers, for readiness checks.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+// Preload loads the save script into Redis (SCRIPT LOAD, on every master of
+// a cluster), so that the first saves run EVALSHA without a NOSCRIPT miss
+// and a fallback to EVAL. A Redis that restarts forgets it; Save then falls
+// back to EVAL once by itself.
+func (s *Store) Preload(ctx context.Context) error {
+	if err := saveScript.Load(ctx, s.rdb).Err(); err != nil {
+		return errors.Join(ErrUnavailable, err)
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,9 +45,13 @@ func backends(t *testing.T, test func(t *testing.T, rdb redis.UniversalClient, m
 
 // chat returns a chat identity unique to the test, so tests sharing a real
 // Redis do not see each other.
+// The keys are also unique to the run: a real Redis keeps the seen update
+// ids of an earlier run for a day.
 func chat(t *testing.T, id int64) session.Chat {
-	return session.NewKeyer([]byte(t.Name())).Chat(id)
+	return session.NewKeyer([]byte(t.Name() + runSalt)).Chat(id)
 }
+
+var runSalt = strconv.FormatInt(time.Now().UnixNano(), 36)
 
 func TestSaveLoadRoundTrip(t *testing.T) {
 	backends(t, func(t *testing.T, rdb redis.UniversalClient, _ *miniredis.Miniredis) {
