@@ -131,7 +131,11 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "stats: set REDIS_URL (or REDIS_ADDRS) to the Redis the bot uses")
 		return 2
 	}
-	log := newLogger(stderr, cfg.LogLevel, false)
+	log, err := newLogger(stderr, cfg.LogLevel, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "stats:", err)
+		return 2
+	}
 	rdb, closeRedis, err := connectRedis(ctx, &cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "stats:", err)

@@ -32,7 +32,11 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "chat: --lang must be id or en")
 		return 2
 	}
-	log := newLogger(stderr, cfg.LogLevel, false)
+	log, err := newLogger(stderr, cfg.LogLevel, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return 2
+	}
 	core, _, closeStore, code := setup(ctx, &cfg, log, stderr)
 	if core == nil {
 		return code
@@ -69,6 +73,10 @@ func setup(ctx context.Context, cfg *Config, log *slog.Logger, stderr io.Writer)
 		_, _ = rand.Read(key)
 	}
 	store := session.NewStore(rdb, cfg.SessionTTL)
+	if err := store.Preload(ctx); err != nil {
+		// Not fatal: a save falls back to sending the script itself.
+		log.Warn("could not preload the session script", "err", err)
+	}
 	return convo.NewCore(content, store, session.NewKeyer(key), log), rdb, closeRedis, 0
 }
 
@@ -79,14 +87,22 @@ func connectRedis(ctx context.Context, cfg *Config, log *slog.Logger) (redis.Uni
 	return session.Connect(ctx, cfg.Redis, log)
 }
 
-func newLogger(w io.Writer, level string, json bool) *slog.Logger {
+// newLogger logs at level (debug, info, warn, error) to w: JSON lines for
+// the bot (`run`), text for people (`chat`). Nothing logged carries a chat
+// id, a username or an answer: at most a short prefix of the chat's hash.
+func newLogger(w io.Writer, level string, json bool) (*slog.Logger, error) {
 	var l slog.Level
-	_ = l.UnmarshalText([]byte(strings.ToUpper(level)))
+	switch strings.ToLower(level) {
+	case "debug", "info", "warn", "error":
+		_ = l.UnmarshalText([]byte(level))
+	default:
+		return nil, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", level)
+	}
 	opts := &slog.HandlerOptions{Level: l}
 	if json {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
 
 // isTerminal reports whether r is an interactive terminal (not a pipe).

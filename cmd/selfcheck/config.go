@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -23,7 +24,19 @@ type Config struct {
 	LocalesDir string              // LOCALES_DIR: empty uses the built-in messages
 	FlowID     string              // FLOW_ID: empty serves the only flow
 	LogLevel   string              // LOG_LEVEL: debug, info, warn, error
+
+	envErr error // an environment variable that does not parse
 }
+
+// secretVar declares a flag whose default comes from the environment
+// variable but is never printed by --help: it may be a password or token.
+func secretVar(fs *flag.FlagSet, p *string, name, envName, usage string) {
+	*p = env(envName, "")
+	fs.Func(name, usage, func(v string) error { *p = v; return nil })
+}
+
+// checkEnv reports an environment variable whose value does not parse.
+func (c *Config) checkEnv() error { return c.envErr }
 
 // env returns the environment variable, or def when it is unset or empty.
 func env(name, def string) string {
@@ -36,18 +49,19 @@ func env(name, def string) string {
 // bind registers the settings shared by the commands that serve users.
 func (c *Config) bind(fs *flag.FlagSet) {
 	ttl, err := time.ParseDuration(env("SESSION_TTL", "72h"))
-	if err != nil {
+	if err != nil || ttl <= 0 {
+		c.envErr = fmt.Errorf("SESSION_TTL %q: want a positive duration such as 72h", os.Getenv("SESSION_TTL"))
 		ttl = 72 * time.Hour
 	}
-	fs.StringVar(&c.Redis.URL, "redis-url", env("REDIS_URL", ""), "Redis URL (redis:// or rediss://); empty (and no --redis-addrs) starts an embedded in-memory store (env REDIS_URL)")
+	secretVar(fs, &c.Redis.URL, "redis-url", "REDIS_URL", "Redis URL (redis:// or rediss://); empty (and no --redis-addrs) starts an embedded in-memory store (env REDIS_URL)")
 	fs.Func("redis-addrs", "comma-separated host:port of a Redis Cluster, or of Sentinels with --redis-sentinel-master (env REDIS_ADDRS)", func(v string) error {
 		c.Redis.Addrs = splitList(v)
 		return nil
 	})
 	c.Redis.Addrs = splitList(env("REDIS_ADDRS", ""))
 	fs.StringVar(&c.Redis.SentinelMaster, "redis-sentinel-master", env("REDIS_SENTINEL_MASTER", ""), "Sentinel master name (env REDIS_SENTINEL_MASTER)")
-	fs.StringVar(&c.Redis.Password, "redis-password", env("REDIS_PASSWORD", ""), "password for --redis-addrs (env REDIS_PASSWORD)")
-	fs.StringVar(&c.SessionKey, "session-key", env("SESSION_KEY", ""), "secret for hashing chat ids into storage keys (env SESSION_KEY)")
+	secretVar(fs, &c.Redis.Password, "redis-password", "REDIS_PASSWORD", "password for --redis-addrs (env REDIS_PASSWORD)")
+	secretVar(fs, &c.SessionKey, "session-key", "SESSION_KEY", "secret for hashing chat ids into storage keys (env SESSION_KEY)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", ttl, "how long an idle conversation is kept (env SESSION_TTL)")
 	fs.StringVar(&c.FlowsDir, "flows", env("FLOWS_DIR", ""), "directory of flow files; empty uses the built-in ones (env FLOWS_DIR)")
 	fs.StringVar(&c.LocalesDir, "locales", env("LOCALES_DIR", ""), "directory of message files; empty uses the built-in ones (env LOCALES_DIR)")

@@ -31,9 +31,15 @@ Run "selfcheck COMMAND --help" for the options of a command.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// signalContext ends on SIGINT or SIGTERM: `run` then stops taking
+// updates, lets the ones in hand finish and exits with status 0.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // run dispatches a subcommand and returns the exit status.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -21,27 +22,114 @@ import (
 	"github.com/selfcheck-id/selfcheck/stats"
 )
 
-func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// runFlags are the settings of `selfcheck run` beyond the shared Config.
+type runFlags struct {
+	cfg        Config
+	webhookURL string
+	secret     string
+	admins     []int64
+	listen     string
+	limits     rateLimits
+}
+
+// rateLimits are the outgoing-message limits (TELEGRAM_RATE_LIMITS):
+// messages per second overall, per second per chat, and the per-chat burst.
+type rateLimits struct {
+	global, perChat float64
+	burst           int
+}
+
+func (r rateLimits) String() string {
+	if r.global <= 0 && r.perChat <= 0 {
+		return "off"
+	}
+	return strconv.FormatFloat(r.global, 'g', -1, 64) + "," + strconv.FormatFloat(r.perChat, 'g', -1, 64) + "," + strconv.Itoa(r.burst)
+}
+
+// parseRateLimits reads "GLOBAL,PER_CHAT,BURST" (e.g. "30,1,5") or "off".
+func parseRateLimits(v string) (rateLimits, error) {
+	if v == "off" {
+		return rateLimits{}, nil
+	}
+	f := strings.Split(v, ",")
+	if len(f) != 3 {
+		return rateLimits{}, fmt.Errorf("rate limits %q: want GLOBAL,PER_CHAT,BURST (e.g. 30,1,5) or off", v)
+	}
+	g, err1 := strconv.ParseFloat(strings.TrimSpace(f[0]), 64)
+	c, err2 := strconv.ParseFloat(strings.TrimSpace(f[1]), 64)
+	b, err3 := strconv.Atoi(strings.TrimSpace(f[2]))
+	if err := errors.Join(err1, err2, err3); err != nil || b < 1 {
+		return rateLimits{}, fmt.Errorf("rate limits %q: want GLOBAL,PER_CHAT,BURST (e.g. 30,1,5) or off", v)
+	}
+	return rateLimits{global: g, perChat: c, burst: b}, nil
+}
+
+// defaultRateLimits are Telegram's limits for bots.
+const defaultRateLimits = "30,1,5"
+
+// newRunFlags declares every setting of `selfcheck run`, each with its
+// environment variable as the default. The README's configuration table is
+// checked against it (TestREADMEConfigTable).
+func newRunFlags(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg Config
-	cfg.bind(fs)
-	fs.StringVar(&cfg.Token, "token", env("TELEGRAM_BOT_TOKEN", ""), "bot token from @BotFather (env TELEGRAM_BOT_TOKEN)")
-	fs.StringVar(&cfg.APIURL, "api-url", env("TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API server (env TELEGRAM_API_URL)")
-	fs.StringVar(&cfg.BotName, "bot-username", env("BOT_USERNAME", ""), "the bot's username, for share links; asked of Telegram when empty (env BOT_USERNAME)")
-	webhookURL := fs.String("webhook-url", env("WEBHOOK_URL", ""), "serve a webhook at this https URL instead of long polling (env WEBHOOK_URL)")
-	secret := fs.String("webhook-secret", env("WEBHOOK_SECRET", ""), "secret Telegram sends with each webhook call: 1-256 of A-Z a-z 0-9 _ - (env WEBHOOK_SECRET)")
-	var admins []int64
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: selfcheck run [flags]\n\nRuns the Telegram bot: long polling, or a webhook with --webhook-url.\nEvery flag can also be given as the environment variable named in its text; the flag wins.\n\n")
+		fs.PrintDefaults()
+	}
+	r := &runFlags{}
+	r.cfg.bind(fs)
+	secretVar(fs, &r.cfg.Token, "token", "TELEGRAM_BOT_TOKEN", "bot token from @BotFather (env TELEGRAM_BOT_TOKEN)")
+	fs.StringVar(&r.cfg.APIURL, "api-url", env("TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API server (env TELEGRAM_API_URL)")
+	fs.StringVar(&r.cfg.BotName, "bot-username", env("BOT_USERNAME", ""), "the bot's username, for share links; asked of Telegram when empty (env BOT_USERNAME)")
+	fs.StringVar(&r.webhookURL, "webhook-url", env("WEBHOOK_URL", ""), "serve a webhook at this https URL instead of long polling (env WEBHOOK_URL)")
+	secretVar(fs, &r.secret, "webhook-secret", "WEBHOOK_SECRET", "secret Telegram sends with each webhook call: 1-256 of A-Z a-z 0-9 _ - (env WEBHOOK_SECRET)")
 	fs.Func("admin-chat-ids", "comma-separated chat ids allowed to use /stats (env ADMIN_CHAT_IDS)", func(v string) error {
 		ids, err := parseIDs(v)
-		admins = ids
+		r.admins = ids
 		return err
 	})
 	if ids, err := parseIDs(env("ADMIN_CHAT_IDS", "")); err == nil {
-		admins = ids
+		r.admins = ids
 	}
-	listen := fs.String("listen", env("LISTEN_ADDR", ":8080"), "address for the webhook and /healthz, /readyz (env LISTEN_ADDR)")
+	r.limits, _ = parseRateLimits(defaultRateLimits)
+	if l, err := parseRateLimits(env("TELEGRAM_RATE_LIMITS", defaultRateLimits)); err != nil {
+		r.cfg.envErr = errors.Join(r.cfg.envErr, fmt.Errorf("TELEGRAM_RATE_LIMITS: %w", err))
+	} else {
+		r.limits = l
+	}
+	fs.Func("rate-limits", "outgoing messages per second overall, per second per chat, and per-chat burst: GLOBAL,PER_CHAT,BURST, or off for a Bot API server without limits (env TELEGRAM_RATE_LIMITS) (default \""+defaultRateLimits+"\")", func(v string) error {
+		l, err := parseRateLimits(v)
+		r.limits = l
+		return err
+	})
+	fs.StringVar(&r.listen, "listen", env("LISTEN_ADDR", ":8080"), "address for the webhook, /metrics, /healthz and /readyz (env LISTEN_ADDR)")
+	return fs, r
+}
+
+// apiIdleConns is how many idle keep-alive connections to the Bot API the
+// bot keeps: enough for every chat in flight to reuse one.
+const apiIdleConns = 100
+
+func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs, rf := newRunFlags(stderr)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	cfg := &rf.cfg
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "run: unexpected argument %q (see selfcheck run --help)\n", fs.Arg(0))
+		return 2
+	}
+	if _, err := parseIDs(env("ADMIN_CHAT_IDS", "")); err != nil {
+		fmt.Fprintln(stderr, "run: ADMIN_CHAT_IDS:", err)
+		return 2
+	}
+	if err := cfg.checkEnv(); err != nil {
+		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
 	if cfg.Token == "" {
@@ -52,23 +140,27 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "run: SESSION_KEY is required with a real Redis (a long random secret; keep it stable so conversations survive restarts)")
 		return 2
 	}
-	if *webhookURL != "" && !validSecret(*secret) {
+	if rf.webhookURL != "" && !validSecret(rf.secret) {
 		fmt.Fprintln(stderr, "run: webhook mode needs WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
 		return 2
 	}
-	log := newLogger(stderr, cfg.LogLevel, true)
-	core, rdb, closeStore, code := setup(ctx, &cfg, log, stderr)
+	log, err := newLogger(stderr, cfg.LogLevel, true)
+	if err != nil {
+		fmt.Fprintln(stderr, "run:", err)
+		return 2
+	}
+	core, rdb, closeStore, code := setup(ctx, cfg, log, stderr)
 	if core == nil {
 		return code
 	}
 	defer closeStore()
-	go reloadOnHUP(ctx, &cfg, core, log)
+	go reloadOnHUP(ctx, cfg, core, log)
 
 	m := metrics.New()
 	core.Observe(m)
 	rec := stats.NewRecorder(rdb, log)
 	core.Observe(rec)
-	statsCtx, stopStats := context.WithCancel(ctx)
+	statsCtx, stopStats := context.WithCancel(context.WithoutCancel(ctx))
 	statsDone := make(chan struct{})
 	go func() { rec.Run(statsCtx, 5*time.Second); close(statsDone) }()
 	// The last counts are saved before Redis is closed.
@@ -86,24 +178,26 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return buf.String(), err
 	}
 	b, err := bot.New(ctx, core, cfg.Token, bot.WithAPIURL(cfg.APIURL), bot.WithUsername(cfg.BotName),
-		bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(admins, report))
+		bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(rf.admins, report),
+		bot.WithHTTPClient(bot.NewHTTPClient(apiIdleConns)),
+		bot.WithRateLimits(rf.limits.global, rf.limits.perChat, rf.limits.burst))
 	if err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 1
 	}
 	core.ShareLink = b.Link("")
 	health := healthHandler(core, m.Handler())
-	if *webhookURL != "" {
-		err = b.Webhook(ctx, *webhookURL, *secret, *listen, health)
+	mode := "polling"
+	if rf.webhookURL != "" {
+		mode = "webhook"
+	}
+	log.Info("starting", "mode", mode, "embedded_store", cfg.embeddedStore(), "flow", core.Content().Flow.ID,
+		"version", core.Content().Flow.Version)
+	if rf.webhookURL != "" {
+		// The webhook server also serves /metrics, /healthz and /readyz.
+		err = b.Webhook(ctx, rf.webhookURL, rf.secret, rf.listen, health)
 	} else {
-		srv := &http.Server{Addr: *listen, Handler: health, ReadHeaderTimeout: 5 * time.Second}
-		go func() {
-			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				log.Warn("health endpoints not served", "err", err)
-			}
-		}()
-		err = b.Poll(ctx)
-		_ = srv.Close()
+		err = pollWithHealth(ctx, b, rf.listen, health, log)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "run:", err)
@@ -111,6 +205,29 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// pollWithHealth long-polls until ctx ends while serving /metrics,
+// /healthz and /readyz on listen; then it lets the updates in hand finish
+// and stops the HTTP server gracefully.
+func pollWithHealth(ctx context.Context, b *bot.Bot, listen string, health http.Handler, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("health endpoints: %w", err)
+	}
+	srv := &http.Server{Handler: health, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving health and metrics", "listen", ln.Addr().String())
+	err = b.Poll(ctx)
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
 }
 
 func parseIDs(v string) ([]int64, error) {
@@ -169,14 +286,21 @@ func reloadOnHUP(ctx context.Context, cfg *Config, core *convo.Core, log *slog.L
 			return
 		case <-hup:
 		}
-		content, ps := convo.LoadContent(cfg.source())
-		if len(ps) > 0 {
-			for _, p := range ps {
-				log.Error("reload refused", "problem", p.String())
-			}
-			continue
-		}
-		core.SetContent(content)
-		log.Info("reloaded flows and messages", "flow", content.Flow.ID, "version", content.Flow.Version)
+		reload(cfg, core, log)
 	}
+}
+
+// reload loads flows and messages again and swaps them in only when they
+// validate whole; it reports whether it did.
+func reload(cfg *Config, core *convo.Core, log *slog.Logger) bool {
+	content, ps := convo.LoadContent(cfg.source())
+	if len(ps) > 0 {
+		for _, p := range ps {
+			log.Error("reload refused; the old flows and messages keep serving", "problem", p.String())
+		}
+		return false
+	}
+	core.SetContent(content)
+	log.Info("reloaded flows and messages", "flow", content.Flow.ID, "version", content.Flow.Version)
+	return true
 }

@@ -1,0 +1,460 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+)
+
+// These tests drive the real `selfcheck run` code path (flags, store,
+// metrics, health endpoints, polling or webhook, shutdown) in-process
+// against the fake Bot API, with the small test flow.
+
+const (
+	testToken = "123456:RUNTEST"
+	waitLong  = 10 * time.Second
+)
+
+// syncBuffer is the bot's stderr: written by the logger's goroutines, read
+// by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// runEnv is one `selfcheck run` in the background.
+type runEnv struct {
+	fake   *tgfake.Server
+	base   string // http://LISTEN_ADDR
+	stderr *syncBuffer
+	cancel context.CancelFunc
+	done   chan int // the exit status
+}
+
+type runOpts struct {
+	webhook  bool
+	redisURL string
+	// ctx replaces the test's own cancellable context (the SIGTERM test
+	// passes the one main uses).
+	ctx    context.Context
+	cancel context.CancelFunc
+	// telegramLimits keeps Telegram's rate limits (a check then takes
+	// seconds); the other tests switch them off.
+	telegramLimits bool
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// toLoopback sends the fake's webhook calls, addressed to the bot's public
+// https URL, to the bot's loopback listener over plain HTTP (TLS is the
+// reverse proxy's job in production).
+type toLoopback struct{ addr string }
+
+func (t toLoopback) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.URL.Scheme, r.URL.Host, r.Host = "http", t.addr, t.addr
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func startRun(t *testing.T, o runOpts) *runEnv {
+	t.Helper()
+	listen := freeAddr(t)
+	fakeOpts := []tgfake.Option{tgfake.WithToken(testToken)}
+	if o.webhook {
+		fakeOpts = append(fakeOpts, tgfake.WithWebhookClient(&http.Client{Timeout: 5 * time.Second, Transport: toLoopback{listen}}),
+			tgfake.WithWebhookRetries(3, 50*time.Millisecond))
+	}
+	fake := tgfake.New(fakeOpts...)
+	t.Cleanup(fake.Close)
+	args := []string{"run",
+		"--token", testToken, "--api-url", fake.URL(), "--bot-username", tgfake.DefaultBotUsername,
+		"--redis-url", o.redisURL, "--session-key", fmt.Sprintf("test-%s-%d", t.Name(), time.Now().UnixNano()),
+		"--flows", "../../flows/testdata/mini", "--locales", "../../flows/testdata/mini-locales",
+		"--listen", listen, "--log-level", "debug",
+	}
+	if !o.telegramLimits {
+		args = append(args, "--rate-limits", "off")
+	}
+	if o.webhook {
+		args = append(args, "--webhook-url", "https://bot.example.org/tg/hook", "--webhook-secret", "s3cret_TEST")
+	}
+	ctx, cancel := o.ctx, o.cancel
+	if ctx == nil {
+		ctx, cancel = context.WithCancel(context.Background())
+	}
+	e := &runEnv{fake: fake, base: "http://" + listen, stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	go func() { e.done <- run(ctx, args, strings.NewReader(""), io.Discard, e.stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-e.done:
+		case <-time.After(waitLong):
+			t.Error("run did not stop")
+		}
+	})
+	// Up when /healthz answers and, in webhook mode, the webhook is set.
+	deadline := time.Now().Add(waitLong)
+	for {
+		code, _ := e.get(t, "/healthz")
+		if code == http.StatusOK && (!o.webhook || fake.Webhook().URL != "") {
+			break
+		}
+		select {
+		case status := <-e.done:
+			t.Fatalf("run exited with %d:\n%s", status, e.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run did not come up:\n%s", e.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return e
+}
+
+func (e *runEnv) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	c := &http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(e.base + path)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// stop ends the run as cancel (or a signal) does and checks that it exits
+// with status 0 and says so.
+func (e *runEnv) stop(t *testing.T, end func()) {
+	t.Helper()
+	end()
+	select {
+	case status := <-e.done:
+		e.done <- status // for the cleanup
+		if status != 0 {
+			t.Fatalf("exit status %d after shutdown:\n%s", status, e.stderr)
+		}
+	case <-time.After(waitLong):
+		t.Fatalf("run did not stop within %s", waitLong)
+	}
+	if !strings.Contains(e.stderr.String(), `"msg":"stopped"`) {
+		t.Errorf("no \"stopped\" log line:\n%s", e.stderr)
+	}
+}
+
+// firstAnswer is the data of the first answer button of m, "" if none.
+func firstAnswer(m tgfake.Message) string {
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if b.Kind == "callback_data" && strings.HasPrefix(b.CallbackData, string(flows.TokAnswer)+":") {
+				return b.CallbackData
+			}
+		}
+	}
+	return ""
+}
+
+// settled waits until the chat has at least n messages and no new one for
+// a moment, and returns them.
+func settled(t *testing.T, c *tgfake.Chat, n int) []tgfake.Message {
+	t.Helper()
+	if _, ok := c.WaitMessages(n, waitLong); !ok {
+		t.Fatalf("waited for %d messages, have %d", n, len(c.Messages()))
+	}
+	last := -1
+	for {
+		msgs := c.Messages()
+		if len(msgs) == last {
+			return msgs
+		}
+		last = len(msgs)
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// converse does a whole check in a new chat, tapping the first answer of
+// every question (one answer typed), and returns the chat.
+func converse(t *testing.T, e *runEnv) *tgfake.Chat {
+	t.Helper()
+	c := e.fake.NewPrivateChat("en-US")
+	c.SendText("/start")
+	msgs := settled(t, c, 1)
+	for i := 0; ; i++ {
+		if i > 30 {
+			t.Fatal("no verdict after 30 answers")
+		}
+		last := msgs[len(msgs)-1]
+		data := firstAnswer(last)
+		if data == "" {
+			return c
+		}
+		if i == 1 {
+			c.SendText("1") // a typed answer takes the same path
+		} else if id := c.Press(last.ID, data); !c.WaitAnswered(id, waitLong) {
+			t.Fatalf("callback %q was not answered", data)
+		}
+		msgs = settled(t, c, len(msgs)+1)
+	}
+}
+
+// metricValue returns the sum of the samples of name whose labels contain
+// every one of labels (e.g. `kind="button"`).
+func metricValue(t *testing.T, body, name string, labels ...string) float64 {
+	t.Helper()
+	var sum float64
+	sc := bufio.NewScanner(strings.NewReader(body))
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, name+" ") && !strings.HasPrefix(line, name+"{") {
+			continue
+		}
+		ok := true
+		for _, l := range labels {
+			ok = ok && strings.Contains(line, l)
+		}
+		if !ok {
+			continue
+		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			t.Fatalf("metric line %q: %v", line, err)
+		}
+		sum += v
+	}
+	return sum
+}
+
+func checkMetrics(t *testing.T, e *runEnv, checks int) {
+	t.Helper()
+	code, body := e.get(t, "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d %s", code, body)
+	}
+	for _, m := range []struct {
+		name   string
+		labels []string
+		min    float64
+	}{
+		{"selfcheck_updates_total", []string{`kind="command"`}, float64(checks)},
+		{"selfcheck_updates_total", []string{`kind="button"`}, float64(checks)},
+		{"selfcheck_updates_total", []string{`kind="message"`}, float64(checks)},
+		{"selfcheck_update_seconds_count", nil, float64(3 * checks)},
+		{"selfcheck_sessions_started_total", nil, float64(checks)},
+		{"selfcheck_sessions_completed_total", nil, float64(checks)},
+		{"selfcheck_verdicts_total", nil, float64(checks)},
+	} {
+		if got := metricValue(t, body, m.name, m.labels...); got < m.min {
+			t.Errorf("%s%v = %v, want at least %v", m.name, m.labels, got, m.min)
+		}
+	}
+	if got := metricValue(t, body, "selfcheck_telegram_errors_total"); got != 0 {
+		t.Errorf("Bot API errors: %v", got)
+	}
+	if !strings.Contains(body, "selfcheck_verdicts_total{band=") {
+		t.Errorf("no verdict band in /metrics:\n%s", body)
+	}
+}
+
+// checkNoPersonalData fails when the logs hold the chat id, username or
+// name of a user.
+func checkNoPersonalData(t *testing.T, e *runEnv, chats ...*tgfake.Chat) {
+	t.Helper()
+	logs := e.stderr.String()
+	for _, c := range chats {
+		for _, s := range []string{strconv.FormatInt(c.ID, 10), c.User.Username} {
+			if strings.Contains(logs, s) {
+				t.Errorf("the logs hold %q (chat id or username):\n%s", s, logs)
+			}
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		if !strings.HasPrefix(line, "{") {
+			t.Errorf("`run` logs JSON lines; got %q", line)
+		}
+	}
+}
+
+// checkReadiness stops and restarts the miniredis under the bot: /readyz
+// fails while it is down and recovers, /healthz stays up, and a check
+// still works afterwards.
+func checkReadiness(t *testing.T, e *runEnv, m *miniredis.Miniredis) {
+	t.Helper()
+	if code, body := e.get(t, "/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz with Redis up: %d %s", code, body)
+	}
+	m.Close()
+	if code, body := e.get(t, "/readyz"); code == http.StatusOK {
+		t.Fatalf("/readyz with Redis stopped: %d %s", code, body)
+	}
+	if code, _ := e.get(t, "/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz with Redis stopped: %d, want 200 (the process is alive)", code)
+	}
+	if err := m.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(waitLong)
+	for {
+		code, body := e.get(t, "/readyz")
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz after Redis came back: %d %s", code, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestRunPolling(t *testing.T) {
+	m := miniredis.RunT(t)
+	e := startRun(t, runOpts{redisURL: "redis://" + m.Addr() + "/0"})
+	c := converse(t, e)
+	checkMetrics(t, e, 1)
+	checkReadiness(t, e, m)
+	c2 := converse(t, e)
+	checkMetrics(t, e, 2)
+	e.stop(t, e.cancel)
+	checkNoPersonalData(t, e, c, c2)
+	e.fake.AssertNoRejections(t)
+}
+
+func TestRunWebhook(t *testing.T) {
+	m := miniredis.RunT(t)
+	e := startRun(t, runOpts{webhook: true, redisURL: "redis://" + m.Addr() + "/0"})
+	c := converse(t, e)
+	checkMetrics(t, e, 1)
+	checkReadiness(t, e, m)
+	if code, _ := e.get(t, "/tg/hook"); code == http.StatusOK {
+		t.Errorf("GET of the webhook path answered 200")
+	}
+	e.stop(t, e.cancel)
+	checkNoPersonalData(t, e, c)
+	if w := e.fake.Webhook(); w.Delivered == 0 {
+		t.Errorf("no update delivered by webhook: %+v", w)
+	}
+	e.fake.AssertNoRejections(t)
+}
+
+// TestRunRealRedis does the same check against the Redis of REDIS_URL
+// (CI sets one; skipped without it).
+func TestRunRealRedis(t *testing.T) {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Skip("REDIS_URL not set: no real Redis to test against")
+	}
+	// A fresh session key: the fake's update ids start from the same number
+	// in every run, and a real Redis remembers seen ones for a day.
+	e := startRun(t, runOpts{redisURL: url})
+	c := converse(t, e)
+	checkMetrics(t, e, 1)
+	if code, body := e.get(t, "/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz: %d %s", code, body)
+	}
+	e.stop(t, e.cancel)
+	checkNoPersonalData(t, e, c)
+}
+
+// TestRunSIGTERM sends the process SIGTERM, caught by the same context as
+// main's: the bot stops cleanly (status 0) in polling mode.
+func TestRunSIGTERM(t *testing.T) {
+	m := miniredis.RunT(t)
+	ctx, stop := signalContext()
+	defer stop()
+	e := startRun(t, runOpts{redisURL: "redis://" + m.Addr() + "/0", ctx: ctx, cancel: stop, telegramLimits: true})
+	converse(t, e)
+	e.stop(t, func() {
+		if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if ctx.Err() == nil {
+		t.Error("SIGTERM did not end the context")
+	}
+	// The HTTP server is closed too.
+	if code, _ := e.get(t, "/healthz"); code != 0 {
+		t.Errorf("/healthz answered %d after shutdown", code)
+	}
+}
+
+func TestRunFlagErrors(t *testing.T) {
+	for _, v := range []string{"REDIS_URL", "REDIS_ADDRS", "SESSION_KEY", "WEBHOOK_URL", "WEBHOOK_SECRET", "LOG_LEVEL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_RATE_LIMITS"} {
+		t.Setenv(v, "")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run"}, "TELEGRAM_BOT_TOKEN"},
+		{[]string{"run", "--token", "1:x", "--redis-url", "redis://127.0.0.1:1/0"}, "SESSION_KEY"},
+		{[]string{"run", "--token", "1:x", "--webhook-url", "https://x.example/h"}, "WEBHOOK_SECRET"},
+		{[]string{"run", "--token", "1:x", "--log-level", "loud"}, "LOG_LEVEL"},
+		{[]string{"run", "--nope"}, "flag provided but not defined"},
+		{[]string{"run", "--token", "1:x", "--rate-limits", "fast"}, "GLOBAL,PER_CHAT,BURST"},
+	} {
+		var stderr syncBuffer
+		if code := run(context.Background(), tc.args, nil, io.Discard, &stderr); code != 2 {
+			t.Errorf("%v: status %d, want 2", tc.args, code)
+		}
+		if !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: stderr %q does not mention %s", tc.args, stderr.String(), tc.want)
+		}
+	}
+	var out syncBuffer
+	if code := run(context.Background(), []string{"run", "--help"}, nil, io.Discard, &out); code != 0 {
+		t.Errorf("run --help: status %d, want 0", code)
+	}
+	if !strings.Contains(out.String(), "TELEGRAM_BOT_TOKEN") {
+		t.Errorf("run --help does not name the environment variables:\n%s", out.String())
+	}
+}
+
+// TestHelpHidesSecrets: --help prints defaults, and defaults come from the
+// environment; secrets must not be printed.
+func TestHelpHidesSecrets(t *testing.T) {
+	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "SESSION_KEY", "WEBHOOK_SECRET", "REDIS_PASSWORD", "REDIS_URL"} {
+		t.Setenv(v, "topsecret-"+v)
+	}
+	var out syncBuffer
+	run(context.Background(), []string{"run", "--help"}, nil, io.Discard, &out)
+	if strings.Contains(out.String(), "topsecret") {
+		t.Errorf("--help prints a secret from the environment:\n%s", out.String())
+	}
+}
