@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/session"
+)
+
+// copyDir copies the YAML files of src into a new temporary directory.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	files, _ := filepath.Glob(filepath.Join(src, "*.yaml"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+func edit(t *testing.T, file, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(data), old) {
+		t.Fatalf("%s: no %q (%v)", file, old, err)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReloadOnHUP: SIGHUP swaps in edited flows and messages; an edit that
+// does not validate is refused and the old content keeps serving.
+func TestReloadOnHUP(t *testing.T) {
+	cfg := &Config{FlowsDir: copyDir(t, "../../flows"), LocalesDir: copyDir(t, "../../locales")}
+	content, ps := convo.LoadContent(cfg.source())
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("k")), log)
+	welcome := func() string {
+		resp := core.Handle(context.Background(), convo.Request{ChatID: 1, Kind: convo.KindCommand, Command: "start", LangHint: "en"})
+		return resp.Replies[len(resp.Replies)-1].Text()
+	}
+	if !strings.Contains(welcome(), "What would you like to do?") {
+		t.Fatalf("welcome: %q", welcome())
+	}
+
+	// Hold SIGHUP ourselves first, so a signal sent before reloadOnHUP is
+	// listening cannot end the test process.
+	hold := make(chan os.Signal, 1)
+	signal.Notify(hold, syscall.SIGHUP)
+	defer signal.Stop(hold)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go reloadOnHUP(ctx, cfg, core, log)
+
+	en := filepath.Join(cfg.LocalesDir, "en.yaml")
+	edit(t, en, "What would you like to do?", "What shall we check?")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(welcome(), "What shall we check?") {
+		if time.Now().After(deadline) {
+			t.Fatalf("SIGHUP did not reload the edited messages: %q", welcome())
+		}
+		_ = syscall.Kill(os.Getpid(), syscall.SIGHUP)
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	edit(t, filepath.Join(cfg.FlowsDir, "offer-check.yaml"), "next: data", "next: nowhere")
+	edit(t, en, "What shall we check?", "Broken edit")
+	if reload(cfg, core, log) {
+		t.Fatal("a flow with a dangling next was accepted")
+	}
+	if got := welcome(); !strings.Contains(got, "What shall we check?") {
+		t.Errorf("after a refused reload the old content should serve, got %q", got)
+	}
+}
