@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"os"
 	"regexp"
@@ -32,6 +31,7 @@ type env struct {
 	m    *miniredis.Miniredis
 	core *convo.Core
 	done *progress // updates handled so far, per chat
+	errs *errorLog // what the bot logged at level error (panics...)
 }
 
 // start runs a bot by long polling against a fake Bot API, with content
@@ -53,7 +53,8 @@ func startBot(t *testing.T, src convo.Source, poll bool) *env {
 	m := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: m.Addr(), MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { rdb.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	errs := &errorLog{}
+	log := slog.New(errs)
 	core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("k")), log)
 	fake := tgfake.New()
 	t.Cleanup(fake.Close)
@@ -81,7 +82,7 @@ func startBot(t *testing.T, src convo.Source, poll bool) *env {
 		close(done)
 	}
 	t.Cleanup(func() { cancel(); <-done })
-	return &env{fake: fake, bot: b, m: m, core: core, done: prog}
+	return &env{fake: fake, bot: b, m: m, core: core, done: prog, errs: errs}
 }
 
 // reply waits for the bot's next new message after n messages.
