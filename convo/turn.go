@@ -164,7 +164,7 @@ func (t *turn) screen() []Reply {
 		return t.start(flows.Start)
 	}
 	if s.IsEnd() {
-		return []Reply{r.end(s, flows.Evaluate(f, st).Contacts[len(f.Result.Contacts):])}
+		return []Reply{r.end(s, flows.Evaluate(f, st).Chosen)}
 	}
 	n, total := flows.Progress(f, st)
 	return []Reply{r.question(s, n, total, len(st.Answers))}

@@ -43,6 +43,7 @@ func TestAdvance(t *testing.T) {
 		flags    []string
 		actions  []string
 		contacts []string
+		chosen   []string // contacts chosen by answers, when checked
 		other    bool
 	}{
 		{name: "start asks the welcome", step: "welcome"},
@@ -64,7 +65,7 @@ func TestAdvance(t *testing.T) {
 			answers: []string{"welcome", "self", "source", "unknown", "dest", "near", "fee", "unknown"},
 			step:    flows.Verdict, band: "medium", actions: []string{"act.source", "act.fee"}, contacts: []string{"hotline"}},
 		{name: "emergency door ends at the help step",
-			answers: []string{"welcome", "sos", "sos_country", "far"}, step: "sos_help"},
+			answers: []string{"welcome", "sos", "sos_country", "far"}, step: "sos_help", chosen: []string{"embassy"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,10 +76,13 @@ func TestAdvance(t *testing.T) {
 			if (st.Perspective == "other") != tt.other {
 				t.Errorf("perspective = %q", st.Perspective)
 			}
+			r := flows.Evaluate(f, st)
+			if tt.chosen != nil && !reflect.DeepEqual(r.Chosen, tt.chosen) {
+				t.Errorf("chosen contacts = %v, want %v", r.Chosen, tt.chosen)
+			}
 			if tt.band == "" {
 				return
 			}
-			r := flows.Evaluate(f, st)
 			if r.Band.ID != tt.band {
 				t.Errorf("band = %s (score %d), want %s", r.Band.ID, r.Score, tt.band)
 			}

@@ -14,6 +14,8 @@ type Result struct {
 	Actions []string
 	// Contacts to show: the flow's fixed ones, then those answers chose.
 	Contacts []string
+	// Chosen are the contacts the answers chose (an embassy...), in order.
+	Chosen   []string
 	Unknowns int
 }
 
@@ -49,9 +51,9 @@ func Evaluate(f *Flow, st State) Result {
 				r.Actions = append(r.Actions, c.Action)
 			}
 		}
-		r.Contacts = appendNew(r.Contacts, c.Contacts...)
+		r.Chosen = appendNew(r.Chosen, c.Contacts...)
 	}
-	r.Contacts = appendNew(append([]string(nil), f.Result.Contacts...), r.Contacts...)
+	r.Contacts = appendNew(appendNew(nil, f.Result.Contacts...), r.Chosen...)
 	sort.SliceStable(r.Flags, func(i, j int) bool {
 		a, b := r.Flags[i], r.Flags[j]
 		if a.Critical != b.Critical {
