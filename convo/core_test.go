@@ -2,25 +2,17 @@ package convo_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/flows"
-	"github.com/selfcheck-id/selfcheck/session"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 )
 
-var miniSource = convo.Source{
-	Flows: os.DirFS("../flows/testdata/mini"), FlowsDir: ".",
-	Locales: os.DirFS("../flows/testdata/mini-locales"), LocalesDir: ".",
-}
+var miniSource = testcore.Mini()
 
 type harness struct {
 	t    *testing.T
@@ -32,16 +24,8 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	content, ps := convo.LoadContent(miniSource)
-	if len(ps) > 0 {
-		t.Fatalf("mini content: %v", ps)
-	}
-	m := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: m.Addr(), MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
-	t.Cleanup(func() { rdb.Close() })
-	store := session.NewStore(rdb, time.Hour)
-	core := convo.NewCore(content, store, session.NewKeyer([]byte("k")), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return &harness{t: t, core: core, m: m, chat: 77}
+	env := testcore.New(t, miniSource)
+	return &harness{t: t, core: env.Core, m: env.Redis, chat: 77}
 }
 
 func (h *harness) send(req convo.Request) convo.Response {

@@ -3,8 +3,6 @@ package convo_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -16,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 	"github.com/selfcheck-id/selfcheck/session"
 )
 
@@ -35,15 +34,12 @@ func realRedis(t *testing.T) *redis.Options {
 
 func coreOn(t *testing.T, opts *redis.Options, key string) *convo.Core {
 	t.Helper()
-	content, ps := convo.LoadContent(miniSource)
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
+	content := testcore.Content(t, miniSource)
 	o := *opts
 	o.MaxRetries, o.DialTimeout, o.ReadTimeout, o.WriteTimeout = -1, 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
 	rdb := redis.NewClient(&o)
 	t.Cleanup(func() { rdb.Close() })
-	return convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte(key)), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte(key)), testcore.Quiet())
 }
 
 // TestTwoReplicasApplyEachTapOnce: two cores with their own Redis clients

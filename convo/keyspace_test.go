@@ -3,8 +3,6 @@ package convo_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 	"github.com/selfcheck-id/selfcheck/session"
 	"github.com/selfcheck-id/selfcheck/stats"
 )
@@ -32,15 +31,12 @@ func TestKeySpaceHoldsNothingPersonal(t *testing.T) {
 	}
 	for name, opts := range backends {
 		t.Run(name, func(t *testing.T) {
-			content, ps := convo.LoadContent(convo.Embedded)
-			if len(ps) > 0 {
-				t.Fatal(ps)
-			}
+			content := testcore.Content(t, convo.Embedded)
 			rdb := redis.NewClient(opts)
 			defer rdb.Close()
 			ctx := context.Background()
 			before := keySet(t, rdb)
-			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			log := testcore.Quiet()
 			core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("secret")), log)
 			rec := stats.NewRecorder(rdb, log)
 			core.Observe(rec)

@@ -3,20 +3,14 @@ package convo_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 	"github.com/selfcheck-id/selfcheck/locales"
-	"github.com/selfcheck-id/selfcheck/session"
 )
 
 // A persona is one person going through the shipped flow, with what the
@@ -326,15 +320,7 @@ type personaRun struct {
 
 func newPersonaCore(t *testing.T) *convo.Core {
 	t.Helper()
-	content, ps := convo.LoadContent(convo.Embedded)
-	if len(ps) > 0 {
-		t.Fatalf("shipped content does not validate: %v", ps)
-	}
-	m := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-	t.Cleanup(func() { rdb.Close() })
-	store := session.NewStore(rdb, time.Hour)
-	return convo.NewCore(content, store, session.NewKeyer([]byte("persona")), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return testcore.New(t, convo.Embedded).Core
 }
 
 func (p *personaRun) send(req convo.Request) {
@@ -433,10 +419,7 @@ func TestPersonas(t *testing.T) {
 	if len(personas) < 15 {
 		t.Fatalf("%d personas, want at least 15", len(personas))
 	}
-	ct, ps := convo.LoadContent(convo.Embedded)
-	if len(ps) > 0 {
-		t.Fatalf("shipped content does not validate: %v", ps)
-	}
+	ct := testcore.Content(t, convo.Embedded)
 	for _, pe := range personas {
 		for _, lang := range []string{"id", "en"} {
 			t.Run(pe.name+"/"+lang, func(t *testing.T) {

@@ -5,19 +5,13 @@ import (
 	"context"
 	"flag"
 	"image/png"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"testing"
-	"time"
-
-	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/flows"
-	"github.com/selfcheck-id/selfcheck/session"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 	"github.com/selfcheck-id/selfcheck/stats"
 )
 
@@ -28,16 +22,9 @@ var updateExample = flag.Bool("update-example", false, "rewrite docs/stats-examp
 // way `selfcheck stats` does. With -update-example it writes the chart and
 // table that the README shows to campaign organisers.
 func TestExampleCampaign(t *testing.T) {
-	content, ps := convo.LoadContent(convo.Embedded)
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	m := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-	defer rdb.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("k")), log)
-	rec := stats.NewRecorder(rdb, log)
+	env := testcore.New(t, convo.Embedded)
+	content, core, rdb := testcore.Content(t, convo.Embedded), env.Core, env.Client
+	rec := stats.NewRecorder(rdb, testcore.Quiet())
 	core.Observe(rec)
 
 	const users = 120

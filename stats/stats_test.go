@@ -7,16 +7,14 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/session"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 	"github.com/selfcheck-id/selfcheck/stats"
 )
 
@@ -36,21 +34,10 @@ func play(t *testing.T, core *convo.Core, firstChat int64, n int, payload string
 
 func setup(t *testing.T) (*convo.Core, *stats.Recorder, redis.UniversalClient) {
 	t.Helper()
-	content, ps := convo.LoadContent(convo.Source{
-		Flows: os.DirFS("../flows/testdata/mini"), FlowsDir: ".",
-		Locales: os.DirFS("../flows/testdata/mini-locales"), LocalesDir: ".",
-	})
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	m := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-	t.Cleanup(func() { rdb.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("k")), log)
-	rec := stats.NewRecorder(rdb, log)
-	core.Observe(rec)
-	return core, rec, rdb
+	env := testcore.New(t, testcore.Mini())
+	rec := stats.NewRecorder(env.Client, testcore.Quiet())
+	env.Core.Observe(rec)
+	return env.Core, rec, env.Client
 }
 
 func TestCountersAfterScriptedConversations(t *testing.T) {

@@ -4,20 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/session"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 	"github.com/selfcheck-id/selfcheck/terminal"
 )
 
@@ -25,15 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts from the
 
 func newCore(t *testing.T) *convo.Core {
 	t.Helper()
-	content, ps := convo.LoadContent(convo.Embedded)
-	if len(ps) > 0 {
-		t.Fatalf("shipped content does not validate: %v", ps)
-	}
-	m := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-	t.Cleanup(func() { rdb.Close() })
-	store := session.NewStore(rdb, time.Hour)
-	return convo.NewCore(content, store, session.NewKeyer([]byte("test")), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return testcore.New(t, convo.Embedded).Core
 }
 
 // TestGoldenTranscripts plays each testdata/NAME.LANG.in (one typed line per
