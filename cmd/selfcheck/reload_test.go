@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -12,11 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
-
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/session"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 )
 
 // copyDir copies the YAML files of src into a new temporary directory.
@@ -51,15 +46,8 @@ func edit(t *testing.T, file, old, new string) {
 // does not validate is refused and the old content keeps serving.
 func TestReloadOnHUP(t *testing.T) {
 	cfg := &Config{FlowsDir: copyDir(t, "../../flows"), LocalesDir: copyDir(t, "../../locales")}
-	content, ps := convo.LoadContent(cfg.source())
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	m := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-	defer rdb.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("k")), log)
+	core := testcore.New(t, cfg.source()).Core
+	log := testcore.Quiet()
 	welcome := func() string {
 		resp := core.Handle(context.Background(), convo.Request{ChatID: 1, Kind: convo.KindCommand, Command: "start", LangHint: "en"})
 		return resp.Replies[len(resp.Replies)-1].Text()
