@@ -171,9 +171,6 @@ func (t *turn) screen() []Reply {
 }
 
 func (t *turn) switchLanguage(lang string) Response {
-	if lang != "id" && lang != "en" {
-		lang = otherLang(t.sess.Lang)
-	}
 	t.sess.Lang = lang
 	note := Reply{Body: t.r().t(locales.LanguageSet, nil)}
 	if t.sess.State.Step == "" {
@@ -214,6 +211,9 @@ func (t *turn) button() Response {
 	case flows.TokHelp:
 		return t.command(CmdHelp, "")
 	case flows.TokLanguage:
+		if !locales.Supported(tok.Choice) {
+			return stale() // forged: the bot only offers its own languages
+		}
 		return t.switchLanguage(tok.Choice)
 	}
 	return stale()

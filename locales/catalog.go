@@ -156,3 +156,6 @@ func Match(tag string) string {
 		return "en"
 	}
 }
+
+// Supported reports whether lang is one of the bot's languages, exactly.
+func Supported(lang string) bool { return lang == "id" || lang == "en" }
