@@ -119,15 +119,10 @@ func (bl *baseline) handle(ctx context.Context, api *tg.Bot, u *models.Update) {
 	_, _ = api.SendMessage(ctx, params)
 }
 
-// renderScript runs the real core once (on its own miniredis) along the
-// first answers and keeps what it showed.
+// renderScript runs the real core once (on its own embedded store) along
+// the first answers and keeps what it showed.
 func renderScript(ctx context.Context, ct *convo.Content) (*script, error) {
-	rdb, closeStore, err := embeddedRedis()
-	if err != nil {
-		return nil, err
-	}
-	defer closeStore()
-	core := newCore(ct, rdb, []byte("script"))
+	core := newEmbeddedCore(ct, []byte("script"))
 	core.ShareLink = "https://t.me/selfcheck_test_bot"
 	req := convo.Request{ChatID: 1, LangHint: "id", Kind: convo.KindCommand, Command: convo.CmdStart}
 	sc := &script{}

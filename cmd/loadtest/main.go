@@ -8,7 +8,7 @@
 // Then it measures what a stored session costs in Redis and in the embedded
 // store.
 //
-//	go run ./cmd/loadtest                      # miniredis, in-process
+//	go run ./cmd/loadtest                      # embedded store, in-process
 //	REDIS_URL=redis://127.0.0.1:6390/0 go run ./cmd/loadtest   # a scratch Redis
 //
 // Everything listens and dials on loopback only; every loop is bounded in
@@ -48,7 +48,7 @@ func main() {
 	flag.IntVar(&o.users, "users", 200, "simulated users, each doing one whole check")
 	flag.IntVar(&o.concurrency, "concurrency", 50, "users active at the same time")
 	flag.IntVar(&o.typedEvery, "typed-every", 5, "every n-th user types answers (\"1\") instead of tapping; 0 for none")
-	flag.StringVar(&o.redisURL, "redis-url", os.Getenv("REDIS_URL"), "a scratch Redis (env REDIS_URL); empty: miniredis in-process")
+	flag.StringVar(&o.redisURL, "redis-url", os.Getenv("REDIS_URL"), "a scratch Redis (env REDIS_URL); empty: the embedded store (sessions in memory, statistics and the baseline on miniredis)")
 	flag.IntVar(&o.idleConns, "idle-conns", 100, "keep-alive connections per host for Bot API calls (net/http's default is 2)")
 	flag.IntVar(&o.sessions, "sessions", 10000, "sessions stored mid-check to measure Redis memory per session")
 	flag.IntVar(&o.rssSessions, "rss-sessions", 100000, "sessions in the embedded store for the resident-memory figure; 0 to skip")
@@ -82,7 +82,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	steps := len(sc.questions)
-	store := "miniredis (in-process)"
+	store := "embedded (selfcheck: memory store, statistics on miniredis; baseline: miniredis)"
 	if o.redisURL != "" {
 		store = "Redis at " + redactURL(o.redisURL)
 	}

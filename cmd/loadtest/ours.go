@@ -20,17 +20,25 @@ import (
 // what the bot itself can do.
 func startOurs(ctx context.Context, e *env, ct *convo.Content) (func(), error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	core := convo.NewCore(ct, session.NewStore(e.rdb, time.Hour), session.NewKeyer([]byte(randomHex(16))), log)
+	store := session.NewStore(e.rdb, time.Hour)
+	if e.mr != nil {
+		// No REDIS_URL: `selfcheck run` keeps conversations in the embedded
+		// memory store and only campaign statistics in miniredis.
+		store = session.NewMemoryStore(time.Hour)
+	}
+	if err := store.Preload(ctx); err != nil { // as `selfcheck run` does
+		return nil, err
+	}
+	core := convo.NewCore(ct, store, session.NewKeyer([]byte(randomHex(16))), log)
 	m := metrics.New()
 	core.Observe(m)
 	rec := stats.NewRecorder(e.rdb, log)
 	core.Observe(rec)
 	b, err := bot.New(ctx, core, e.token, bot.WithAPIURL(e.fake.URL()), bot.WithUsername(tgfake.DefaultBotUsername),
-		bot.WithLogger(log), bot.WithRecorder(m), bot.WithHTTPClient(e.client))
+		bot.WithLogger(log), bot.WithRecorder(m), bot.WithHTTPClient(e.client), bot.WithRateLimits(0, 0, 0))
 	if err != nil {
 		return nil, err
 	}
-	b.SetRateLimits(0, 0, 0)
 	core.ShareLink = b.Link("")
 
 	statsCtx, stopStats := context.WithCancel(context.WithoutCancel(ctx))

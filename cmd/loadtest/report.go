@@ -135,15 +135,16 @@ func printSessions(m *sessionMem) {
 	} else {
 		fmt.Println("  (no REDIS_URL: Redis memory per session is measured on a real Redis only)")
 	}
-	fmt.Printf("  embedded store (miniredis) Go heap per session: %.0f bytes\n", m.embeddedHeap)
+	fmt.Printf("  embedded store (memory) Go heap per session: %.0f bytes\n", m.embeddedHeap)
 	if m.rss == nil {
 		fmt.Println("  (resident memory with many sessions: skipped)")
 		return
 	}
 	r := m.rss
-	fmt.Printf("  embedded store, %d sessions: RSS %.1f MiB (%.1f MiB before storing them), peak %.1f MiB, Go heap %.1f MiB; %.0f bytes RSS per session\n",
+	fmt.Printf("  embedded store, %d sessions: RSS %.1f MiB after a GC (%.1f MiB before storing them), peak %.1f MiB, Go heap %.1f MiB; %.0f bytes RSS per session\n",
 		r.Sessions, mib(uint64(r.RSSAfter)), mib(uint64(r.RSSBefore)), mib(uint64(r.HWM)), mib(uint64(r.Heap)),
 		float64(r.RSSAfter-r.RSSBefore)/float64(r.Sessions))
+	fmt.Printf("  the same after freed memory is returned to the OS (debug.FreeOSMemory): RSS %.1f MiB\n", mib(uint64(r.RSSReleased)))
 	target(fmt.Sprintf("under 100 MiB RSS with %d stored sessions (embedded store)", r.Sessions), r.RSSAfter < 100<<20,
 		"%.1f MiB", mib(uint64(r.RSSAfter)))
 }
