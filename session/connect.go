@@ -96,3 +96,15 @@ func waitReady(ctx context.Context, rdb redis.UniversalClient, where string, log
 		wait = min(wait*2, 10*time.Second)
 	}
 }
+
+// LogRedisTo sends go-redis's own messages (such as failed dials of its
+// connection pool), which it otherwise prints to stderr with the standard
+// log package, to log as warnings: `run` logs JSON lines only. It is
+// process-wide, as go-redis's logger is.
+func LogRedisTo(log *slog.Logger) { redis.SetLogger(redisLogger{log}) }
+
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}

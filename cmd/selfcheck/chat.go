@@ -61,6 +61,7 @@ func setup(ctx context.Context, cfg *Config, log *slog.Logger, stderr io.Writer)
 		fmt.Fprintf(stderr, "%d problem(s) in the flows or messages: not starting\n", len(ps))
 		return nil, nil, nil, 1
 	}
+	session.LogRedisTo(log)
 	rdb, closeRedis, err := connectRedis(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -327,6 +327,13 @@ func checkReadiness(t *testing.T, e *runEnv, m *miniredis.Miniredis) {
 	if code, _ := e.get(t, "/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz with Redis stopped: %d, want 200 (the process is alive)", code)
 	}
+	// A user who writes now is told to try again, and the failure is counted.
+	c := e.fake.NewPrivateChat("en-US")
+	c.SendText("/start")
+	settled(t, c, 1)
+	if _, body := e.get(t, "/metrics"); metricValue(t, body, "selfcheck_redis_errors_total") < 1 {
+		t.Error("selfcheck_redis_errors_total did not move while Redis was stopped")
+	}
 	if err := m.Restart(); err != nil {
 		t.Fatal(err)
 	}
