@@ -114,7 +114,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	for _, o := range opts {
 		o(&cfg)
 	}
-	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: cfg.limits.limiter(), rec: cfg.rec,
+	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newLimiter(cfg.limits), rec: cfg.rec,
 		admins: cfg.admins, report: cfg.report, token: token}
 	b.chats = newDispatcher(b.process)
 	tgOpts := []tg.Option{

@@ -108,11 +108,10 @@ func benchWebhook(b *testing.B, ct *convo.Content, rdb *redis.Client) {
 	core := &benchCore{Core: convo.NewCore(ct, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte(key)), log)}
 	done := &benchDone{done: make(chan struct{}, 1)}
 	bot, err := New(ctx, core, "123456:BENCH", WithAPIURL("http://api.invalid"), WithUsername("bench_bot"),
-		WithLogger(log), WithRecorder(done), WithHTTPClient(&http.Client{Transport: benchAPI{}}))
+		WithLogger(log), WithRecorder(done), WithHTTPClient(&http.Client{Transport: benchAPI{}}), WithRateLimits(0, 0, 0))
 	if err != nil {
 		b.Fatal(err)
 	}
-	bot.SetRateLimits(0, 0, 0)
 	h := bot.WebhookHandler("s")
 	chat, update, data := int64(1000), 0, ""
 	checks, checkUpdates := 0, 0 // completed checks and their updates

@@ -46,6 +46,13 @@ func start(t *testing.T, src convo.Source) *env {
 // and the real API refuses getUpdates while a webhook is set.
 func startBot(t *testing.T, src convo.Source, poll bool) *env {
 	t.Helper()
+	return startWith(t, src, poll, nil)
+}
+
+// startWith is startBot with options for the fake and, after the test
+// defaults, for the bot.
+func startWith(t *testing.T, src convo.Source, poll bool, fakeOpts []tgfake.Option, botOpts ...Option) *env {
+	t.Helper()
 	content, ps := convo.LoadContent(src)
 	if len(ps) > 0 {
 		t.Fatal(ps)
@@ -56,16 +63,16 @@ func startBot(t *testing.T, src convo.Source, poll bool) *env {
 	errs := &errorLog{}
 	log := slog.New(errs)
 	core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("k")), log)
-	fake := tgfake.New()
+	fake := tgfake.New(fakeOpts...)
 	t.Cleanup(fake.Close)
 	ctx, cancel := context.WithCancel(context.Background())
-	b, err := New(ctx, core, "123456:TEST", WithAPIURL(fake.URL()), WithLogger(log))
+	// Tests tap faster than a person; TestRateLimitsHold checks the real limits.
+	opts := append([]Option{WithAPIURL(fake.URL()), WithLogger(log), WithRateLimits(0, 0, 0)}, botOpts...)
+	b, err := New(ctx, core, "123456:TEST", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.retry = retryPolicy{attempts: 4, backoff: 10 * time.Millisecond, maxWait: 3 * time.Second}
-	// Tests tap faster than a person; the limiter itself is tested apart.
-	b.limit = newLimiter(1000, 1000, 1000)
 	core.ShareLink = b.Link("")
 	// Count handled updates per chat, so a test can wait until the bot is
 	// done with everything it sent instead of sleeping.

@@ -8,9 +8,29 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// limiter keeps outgoing messages within Telegram's limits: about 30 per
-// second overall and about one per second per chat with short bursts.
-// Waiting here is cheaper than a 429, which blocks the bot for seconds.
+// rateLimits are the outgoing-message limits: messages per second overall
+// and per chat, and the per-chat burst. A rate <= 0 means unlimited.
+type rateLimits struct {
+	global, perChat float64
+	burst           int
+}
+
+// defaultLimits are Telegram's: about 30 messages per second overall and
+// one per second per chat, with short bursts (of about 5). The burst is one
+// short of that: messages spaced here can arrive bunched after network
+// jitter, and the margin keeps them under the limit there too.
+var defaultLimits = rateLimits{global: 30, perChat: 1, burst: 4}
+
+// WithRateLimits replaces the outgoing-message limits (by default about 30
+// messages per second overall and one per second per chat, bursts of 4, as
+// Telegram allows). A rate <= 0 means unlimited. It is for load tests and
+// self-hosted Bot API servers with other limits.
+func WithRateLimits(global, perChat float64, burst int) Option {
+	return func(c *config) { c.limits = rateLimits{global: global, perChat: perChat, burst: burst} }
+}
+
+// limiter keeps outgoing messages within Telegram's limits. Waiting here is
+// cheaper than a 429, which blocks the bot for seconds.
 type limiter struct {
 	global  *rate.Limiter
 	perChat rate.Limit
@@ -25,8 +45,20 @@ type chatLimit struct {
 	used time.Time
 }
 
-func newLimiter(global, perChat rate.Limit, burst int) *limiter {
-	return &limiter{global: rate.NewLimiter(global, int(global)), perChat: perChat, burst: burst, chats: map[int64]*chatLimit{}}
+func newLimiter(r rateLimits) *limiter {
+	l := &limiter{global: rate.NewLimiter(rate.Inf, 1), perChat: rate.Inf, burst: max(r.burst, 1), chats: map[int64]*chatLimit{}}
+	if r.global > 0 {
+		// Telegram counts messages in one-second windows. A bucket of rate
+		// g and burst b lets b+g through in a second, so it refills at 90%
+		// of the limit and bursts the other 10%: never more than the limit
+		// in any second.
+		b := max(1, int(r.global/10))
+		l.global = rate.NewLimiter(rate.Limit(r.global-float64(b)), b)
+	}
+	if r.perChat > 0 {
+		l.perChat = rate.Limit(r.perChat)
+	}
+	return l
 }
 
 // wait blocks until chat may receive one more message.

@@ -46,26 +46,26 @@ func (r rateLimits) String() string {
 	return strconv.FormatFloat(r.global, 'g', -1, 64) + "," + strconv.FormatFloat(r.perChat, 'g', -1, 64) + "," + strconv.Itoa(r.burst)
 }
 
-// parseRateLimits reads "GLOBAL,PER_CHAT,BURST" (e.g. "30,1,5") or "off".
+// parseRateLimits reads "GLOBAL,PER_CHAT,BURST" (e.g. "30,1,4") or "off".
 func parseRateLimits(v string) (rateLimits, error) {
 	if v == "off" {
 		return rateLimits{}, nil
 	}
 	f := strings.Split(v, ",")
 	if len(f) != 3 {
-		return rateLimits{}, fmt.Errorf("rate limits %q: want GLOBAL,PER_CHAT,BURST (e.g. 30,1,5) or off", v)
+		return rateLimits{}, fmt.Errorf("rate limits %q: want GLOBAL,PER_CHAT,BURST (e.g. 30,1,4) or off", v)
 	}
 	g, err1 := strconv.ParseFloat(strings.TrimSpace(f[0]), 64)
 	c, err2 := strconv.ParseFloat(strings.TrimSpace(f[1]), 64)
 	b, err3 := strconv.Atoi(strings.TrimSpace(f[2]))
 	if err := errors.Join(err1, err2, err3); err != nil || b < 1 {
-		return rateLimits{}, fmt.Errorf("rate limits %q: want GLOBAL,PER_CHAT,BURST (e.g. 30,1,5) or off", v)
+		return rateLimits{}, fmt.Errorf("rate limits %q: want GLOBAL,PER_CHAT,BURST (e.g. 30,1,4) or off", v)
 	}
 	return rateLimits{global: g, perChat: c, burst: b}, nil
 }
 
 // defaultRateLimits are Telegram's limits for bots.
-const defaultRateLimits = "30,1,5"
+const defaultRateLimits = "30,1,4"
 
 // newRunFlags declares every setting of `selfcheck run`, each with its
 // environment variable as the default. The README's configuration table is
