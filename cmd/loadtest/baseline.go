@@ -122,7 +122,11 @@ func (bl *baseline) handle(ctx context.Context, api *tg.Bot, u *models.Update) {
 // renderScript runs the real core once (on its own embedded store) along
 // the first answers and keeps what it showed.
 func renderScript(ctx context.Context, ct *convo.Content) (*script, error) {
-	core := newEmbeddedCore(ct, []byte("script"))
+	core, _, done, err := newEmbeddedCore(ctx, ct, []byte("script"))
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	core.ShareLink = "https://t.me/selfcheck_test_bot"
 	req := convo.Request{ChatID: 1, LangHint: "id", Kind: convo.KindCommand, Command: convo.CmdStart}
 	sc := &script{}

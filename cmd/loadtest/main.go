@@ -31,7 +31,9 @@ type options struct {
 	redisURL    string
 	idleConns   int
 	sessions    int // stored for the Redis-memory-per-session figure
-	rssSessions int // stored in the embedded store for the resident-memory figure
+	heapSession int // stored through the core for the embedded store's heap-per-session figure
+	rssSessions int // stored for the resident-memory figure
+	rssSample   int // of them, put through the core (the rest are copies); 0 for all
 	rounds      int // baseline and selfcheck phases alternate this many times
 	timeout     time.Duration
 	skipMemory  bool
@@ -48,19 +50,21 @@ func main() {
 	flag.IntVar(&o.users, "users", 200, "simulated users, each doing one whole check")
 	flag.IntVar(&o.concurrency, "concurrency", 50, "users active at the same time")
 	flag.IntVar(&o.typedEvery, "typed-every", 5, "every n-th user types answers (\"1\") instead of tapping; 0 for none")
-	flag.StringVar(&o.redisURL, "redis-url", os.Getenv("REDIS_URL"), "a scratch Redis (env REDIS_URL); empty: the embedded store (sessions in memory, statistics and the baseline on miniredis)")
+	flag.StringVar(&o.redisURL, "redis-url", os.Getenv("REDIS_URL"), "a scratch Redis (env REDIS_URL); empty: the embedded store, an in-process miniredis, as `selfcheck run` without REDIS_URL")
 	flag.IntVar(&o.idleConns, "idle-conns", 100, "keep-alive connections per host for Bot API calls (net/http's default is 2)")
 	flag.IntVar(&o.sessions, "sessions", 10000, "sessions stored mid-check to measure Redis memory per session")
-	flag.IntVar(&o.rssSessions, "rss-sessions", 100000, "sessions in the embedded store for the resident-memory figure; 0 to skip")
-	flag.IntVar(&o.rounds, "rounds", 5, "alternate baseline and selfcheck phases this many times (figures are pooled)")
+	flag.IntVar(&o.heapSession, "heap-sessions", 2000, "sessions stored mid-check through the core on miniredis to measure the embedded store's Go heap per session")
+	flag.IntVar(&o.rssSessions, "rss-sessions", 100000, "sessions stored (in the embedded store, or in REDIS_URL) for the bot's resident-memory figure; 0 to skip")
+	flag.IntVar(&o.rssSample, "rss-sample", 64, "of the -rss-sessions, how many go through the core; the others are copies of them under their own keys (0: all through the core, minutes on miniredis)")
+	flag.IntVar(&o.rounds, "rounds", 3, "alternate baseline and selfcheck phases this many times (figures are pooled)")
 	flag.DurationVar(&o.timeout, "timeout", 55*time.Second, "give up after this long in all")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the first selfcheck phase to this file")
 	flag.StringVar(&o.cpuprofileB, "cpuprofile-baseline", "", "write a CPU profile of the first baseline phase to this file")
-	flag.StringVar(&o.memprofile, "memprofile", "", "write a heap profile of the process holding -rss-sessions sessions to this file")
+	flag.StringVar(&o.memprofile, "memprofile", "", "write a heap profile of the process that stored -rss-sessions sessions to this file")
 	flag.BoolVar(&o.skipMemory, "skip-memory", false, "skip the per-session memory measurements")
 	flag.Parse()
-	if o.users < 1 || o.concurrency < 1 || o.rounds < 1 {
-		fmt.Fprintln(os.Stderr, "loadtest: -users, -concurrency and -rounds must be at least 1")
+	if o.users < 1 || o.concurrency < 1 || o.rounds < 1 || o.sessions < 1 || o.heapSession < 1 {
+		fmt.Fprintln(os.Stderr, "loadtest: -users, -concurrency, -rounds, -sessions and -heap-sessions must be at least 1")
 		os.Exit(2)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
@@ -82,7 +86,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	steps := len(sc.questions)
-	store := "embedded (selfcheck: memory store, statistics on miniredis; baseline: miniredis)"
+	store := "embedded (an in-process miniredis for each bot)"
 	if o.redisURL != "" {
 		store = "Redis at " + redactURL(o.redisURL)
 	}

@@ -20,12 +20,9 @@ import (
 // what the bot itself can do.
 func startOurs(ctx context.Context, e *env, ct *convo.Content) (func(), error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Without REDIS_URL e.rdb is a client on an in-process miniredis, which
+	// holds conversations and campaign statistics, as in `selfcheck run`.
 	store := session.NewStore(e.rdb, time.Hour)
-	if e.mr != nil {
-		// No REDIS_URL: `selfcheck run` keeps conversations in the embedded
-		// memory store and only campaign statistics in miniredis.
-		store = session.NewMemoryStore(time.Hour)
-	}
 	if err := store.Preload(ctx); err != nil { // as `selfcheck run` does
 		return nil, err
 	}

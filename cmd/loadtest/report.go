@@ -126,25 +126,37 @@ func target(what string, met bool, format string, args ...any) {
 }
 
 func printSessions(m *sessionMem) {
-	fmt.Printf("\nsession storage (%d sessions stored mid-check: /start and %d answers each):\n", m.stored, midCheckAnswers)
+	fmt.Printf("\nsession storage (sessions stored mid-check: /start and %d answers each):\n", midCheckAnswers)
 	if m.redisUsed > 0 {
-		fmt.Printf("  Redis used_memory per session: %.0f bytes (INFO memory delta / sessions)\n", m.redisUsed)
+		fmt.Printf("  Redis used_memory per session: %.0f bytes (INFO memory delta / %d sessions)\n", m.redisUsed, m.stored)
 		fmt.Printf("  MEMORY USAGE of one session: %d bytes (session hash %d + seen-updates set %d)\n", m.usageSession+m.usageSeen, m.usageSession, m.usageSeen)
 		fmt.Printf("  MEMORY USAGE of a session at its verdict: %d bytes (both keys)\n", m.usageFinished)
 		target("under 1 KiB of Redis memory per session", m.redisUsed < 1024, "%.0f bytes", m.redisUsed)
 	} else {
 		fmt.Println("  (no REDIS_URL: Redis memory per session is measured on a real Redis only)")
 	}
-	fmt.Printf("  embedded store (memory) Go heap per session: %.0f bytes\n", m.embeddedHeap)
+	fmt.Printf("  embedded store (miniredis) Go heap per session: %.0f bytes (%d sessions through the core)\n", m.embeddedHeap, m.heapStored)
 	if m.rss == nil {
 		fmt.Println("  (resident memory with many sessions: skipped)")
 		return
 	}
 	r := m.rss
-	fmt.Printf("  embedded store, %d sessions: RSS %.1f MiB after a GC (%.1f MiB before storing them), peak %.1f MiB, Go heap %.1f MiB; %.0f bytes RSS per session\n",
-		r.Sessions, mib(uint64(r.RSSAfter)), mib(uint64(r.RSSBefore)), mib(uint64(r.HWM)), mib(uint64(r.Heap)),
+	how := "all through the core"
+	if r.ThroughCore < r.Sessions {
+		how = fmt.Sprintf("%d through the core, the others copies of them under their own keys", r.ThroughCore)
+	}
+	where, what := "embedded store (miniredis in the bot process)", "embedded store"
+	if r.Redis {
+		where, what = "bot process, sessions in Redis", "bot process, sessions in Redis"
+	}
+	fmt.Printf("  %s, %d sessions (%s, %.1fs):\n", where, r.Sessions, how, r.Fill.Seconds())
+	fmt.Printf("    RSS %.1f MiB after a GC (%.1f MiB before storing them), peak %.1f MiB; Go heap %.1f MiB (%.1f before); %.0f bytes RSS per session\n",
+		mib(uint64(r.RSSAfter)), mib(uint64(r.RSSBefore)), mib(uint64(r.HWM)), mib(uint64(r.Heap)), mib(uint64(r.HeapBefore)),
 		float64(r.RSSAfter-r.RSSBefore)/float64(r.Sessions))
-	fmt.Printf("  the same after freed memory is returned to the OS (debug.FreeOSMemory): RSS %.1f MiB\n", mib(uint64(r.RSSReleased)))
-	target(fmt.Sprintf("under 100 MiB RSS with %d stored sessions (embedded store)", r.Sessions), r.RSSAfter < 100<<20,
+	fmt.Printf("    after freed memory is returned to the OS (debug.FreeOSMemory): RSS %.1f MiB\n", mib(uint64(r.RSSReleased)))
+	if r.Redis {
+		fmt.Printf("    Redis used_memory grew by %.1f MiB (%.0f bytes per session)\n", mib(uint64(max(r.RedisUsed, 0))), float64(r.RedisUsed)/float64(r.Sessions))
+	}
+	target(fmt.Sprintf("under 100 MiB RSS with %d stored sessions (%s)", r.Sessions, what), r.RSSAfter < 100<<20,
 		"%.1f MiB", mib(uint64(r.RSSAfter)))
 }

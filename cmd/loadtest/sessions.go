@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
@@ -30,14 +31,15 @@ type sessionMem struct {
 	redisUsed               float64 // used_memory per session on a real Redis
 	usageSession, usageSeen int64   // MEMORY USAGE of one chat's two keys
 	usageFinished           int64   // the same at the verdict
-	embeddedHeap            float64 // Go heap per session in the embedded store
+	embeddedHeap            float64 // Go heap per session in the embedded store (miniredis)
+	heapStored              int     // sessions stored for embeddedHeap
 	rss                     *rssResult
 }
 
 func measureSessions(ctx context.Context, o options, ct *convo.Content) (*sessionMem, error) {
-	m := &sessionMem{stored: o.sessions}
+	m := &sessionMem{stored: o.sessions, heapStored: o.heapSession}
 	var err error
-	if m.embeddedHeap, err = embeddedHeapPerSession(ctx, ct, o.sessions); err != nil {
+	if m.embeddedHeap, err = embeddedHeapPerSession(ctx, ct, o.heapSession); err != nil {
 		return nil, err
 	}
 	if o.redisURL != "" {
@@ -46,7 +48,7 @@ func measureSessions(ctx context.Context, o options, ct *convo.Content) (*sessio
 		}
 	}
 	if o.rssSessions > 0 {
-		if m.rss, err = measureRSS(ctx, o.rssSessions, o.memprofile); err != nil {
+		if m.rss, err = measureRSS(ctx, o); err != nil {
 			return nil, err
 		}
 	}
@@ -58,9 +60,22 @@ func newCore(ct *convo.Content, rdb redis.UniversalClient, secret []byte) *convo
 }
 
 // newEmbeddedCore is a core on the embedded store, as `selfcheck run`
-// builds it without REDIS_URL.
-func newEmbeddedCore(ct *convo.Content, secret []byte) *convo.Core {
-	return convo.NewCore(ct, session.NewMemoryStore(time.Hour), session.NewKeyer(secret), slog.New(slog.NewTextHandler(io.Discard, nil)))
+// builds it without REDIS_URL (session.Connect): a miniredis in this
+// process, a go-redis client on it, session.NewStore with the save script
+// preloaded. done closes the client and the server.
+func newEmbeddedCore(ctx context.Context, ct *convo.Content, secret []byte) (core *convo.Core, mr *miniredis.Miniredis, done func(), err error) {
+	mr = miniredis.NewMiniRedis()
+	if err := mr.Start(); err != nil {
+		return nil, nil, nil, err
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	done = func() { _ = rdb.Close(); mr.Close() }
+	store := session.NewStore(rdb, time.Hour)
+	if err := store.Preload(ctx); err != nil {
+		done()
+		return nil, nil, nil, err
+	}
+	return convo.NewCore(ct, store, session.NewKeyer(secret), slog.New(slog.NewTextHandler(io.Discard, nil))), mr, done, nil
 }
 
 // storeSessions puts chats first..first+n-1 mid-check through the core, as
@@ -109,11 +124,15 @@ func firstAnswerOf(resp convo.Response) string {
 	return ""
 }
 
-// embeddedHeapPerSession is what a session costs the embedded store (the
-// memory store; miniredis holds only campaign statistics):
-// the growth of the live Go heap of this process per session stored.
+// embeddedHeapPerSession is what a session costs the embedded store (a
+// miniredis in this process): the growth of the live Go heap of this
+// process per session stored through the core.
 func embeddedHeapPerSession(ctx context.Context, ct *convo.Content, n int) (float64, error) {
-	core := newEmbeddedCore(ct, []byte(randomHex(16)))
+	core, _, done, err := newEmbeddedCore(ctx, ct, []byte(randomHex(16)))
+	if err != nil {
+		return 0, err
+	}
+	defer done()
 	before := liveHeap()
 	if err := storeSessions(ctx, core, 1, n); err != nil {
 		return 0, err
