@@ -36,7 +36,6 @@ type Record struct {
 // script to write.
 type Store struct {
 	rdb redis.UniversalClient
-	mem *memory // the embedded store instead of Redis (NewMemoryStore)
 	ttl time.Duration
 	now func() time.Time
 }
@@ -49,9 +48,6 @@ func NewStore(rdb redis.UniversalClient, ttl time.Duration) *Store {
 // Load reads the chat's session and whether updateID (0 for none) was
 // already applied.
 func (s *Store) Load(ctx context.Context, c Chat, updateID int64) (Record, error) {
-	if s.mem != nil {
-		return s.mem.load(c, updateID, s.now()), nil
-	}
 	var seen *redis.FloatCmd
 	var fields *redis.SliceCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -106,9 +102,6 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 	if err != nil {
 		return err
 	}
-	if s.mem != nil {
-		return s.mem.save(c, rec.version, data, s.ttl, updateID, s.now())
-	}
 	uid := ""
 	if updateID != 0 {
 		uid = strconv.FormatInt(updateID, 10)
@@ -126,10 +119,6 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 
 // Forget deletes everything stored about the chat.
 func (s *Store) Forget(ctx context.Context, c Chat) error {
-	if s.mem != nil {
-		s.mem.forget(c)
-		return nil
-	}
 	if err := s.rdb.Del(ctx, c.sessionKey(), c.seenKey()).Err(); err != nil {
 		return errors.Join(ErrUnavailable, err)
 	}
@@ -137,25 +126,13 @@ func (s *Store) Forget(ctx context.Context, c Chat) error {
 }
 
 // Ping reports whether Redis answers, for readiness checks.
-func (s *Store) Ping(ctx context.Context) error {
-	if s.mem != nil {
-		return nil
-	}
-	return s.rdb.Ping(ctx).Err()
-}
-
-// Embedded reports whether the store keeps sessions in this process
-// (NewMemoryStore) rather than in Redis.
-func (s *Store) Embedded() bool { return s.mem != nil }
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 
 // Preload loads the save script into Redis (SCRIPT LOAD, on every master of
 // a cluster), so that the first saves run EVALSHA without a NOSCRIPT miss
 // and a fallback to EVAL. A Redis that restarts forgets it; Save then falls
 // back to EVAL once by itself.
 func (s *Store) Preload(ctx context.Context) error {
-	if s.mem != nil {
-		return nil
-	}
 	if err := saveScript.Load(ctx, s.rdb).Err(); err != nil {
 		return errors.Join(ErrUnavailable, err)
 	}

@@ -74,11 +74,6 @@ func setup(ctx context.Context, cfg *Config, log *slog.Logger, stderr io.Writer)
 		_, _ = rand.Read(key)
 	}
 	store := session.NewStore(rdb, cfg.SessionTTL)
-	if cfg.embeddedStore() {
-		// Conversations in a Go map; the embedded Redis keeps only the
-		// campaign statistics.
-		store = session.NewMemoryStore(cfg.SessionTTL)
-	}
 	if err := store.Preload(ctx); err != nil {
 		// Not fatal: a save falls back to sending the script itself.
 		log.Warn("could not preload the session script", "err", err)
