@@ -6,26 +6,42 @@ import (
 	"unicode"
 
 	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/locales"
 )
 
-// synonyms maps everyday ways of typing an answer, in both languages, to
-// the choice ids flows use for them. A synonym counts only where the
-// question has a choice with that id.
-var synonyms = map[string]string{
-	"ya": "yes", "iya": "yes", "iy": "yes", "y": "yes", "yes": "yes", "yup": "yes", "yep": "yes",
-	"betul": "yes", "benar": "yes", "bener": "yes", "sudah": "yes", "udah": "yes",
-	"tidak": "no", "tdk": "no", "nggak": "no", "ngga": "no", "gak": "no", "ga": "no", "enggak": "no",
-	"engga": "no", "no": "no", "n": "no", "nope": "no", "bukan": "no", "belum": "no",
-	"tidak tahu": "unknown", "tidak tau": "unknown", "nggak tahu": "unknown", "gak tau": "unknown",
-	"ga tau": "unknown", "gatau": "unknown", "gak tahu": "unknown", "ga tahu": "unknown", "entah": "unknown",
-	"dont know": "unknown", "do not know": "unknown",
-	"i dont know": "unknown", "idk": "unknown", "not sure": "unknown",
+// meaning is what a typed word means as an answer.
+type meaning int
+
+const (
+	meansYes meaning = iota + 1
+	meansNo
+	meansUnknown
+)
+
+// synonyms are everyday ways of typing yes, no and "I don't know", in both
+// languages. Yes and no count only for choices labelled plainly "Yes" and
+// "No" (locales.AnswerYes, AnswerNo) or marked `means: yes|no` in the flow:
+// typed "no" must never pick a choice such as "Checked: no licence". "I don't know" picks the question's
+// `unknown` choice. Words that could mean either ("belum": not yet,
+// "sudah": already) are left out and get a re-prompt.
+var synonyms = map[string]meaning{
+	"ya": meansYes, "iya": meansYes, "iy": meansYes, "y": meansYes, "yes": meansYes, "yup": meansYes,
+	"yep": meansYes, "betul": meansYes, "benar": meansYes, "bener": meansYes,
+	"tidak": meansNo, "tdk": meansNo, "nggak": meansNo, "ngga": meansNo, "gak": meansNo, "ga": meansNo,
+	"enggak": meansNo, "engga": meansNo, "no": meansNo, "n": meansNo, "nope": meansNo, "bukan": meansNo,
+	"tidak tahu": meansUnknown, "tidak tau": meansUnknown, "nggak tahu": meansUnknown, "gak tau": meansUnknown,
+	"ga tau": meansUnknown, "gatau": meansUnknown, "gak tahu": meansUnknown, "ga tahu": meansUnknown,
+	"entah": meansUnknown, "dont know": meansUnknown, "do not know": meansUnknown,
+	"i dont know": meansUnknown, "idk": meansUnknown, "not sure": meansUnknown,
 }
 
 // matchChoice reads typed text as an answer to step s: the choice's number
 // (1 for the first), its label in the user's language (or the other one),
 // or a common synonym.
 func matchChoice(ct *Content, lang string, s *flows.Step, text string) (string, bool) {
+	if t := strings.TrimSpace(text); strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
+		return "", false // "-1" is not the first answer
+	}
 	norm := normalize(text)
 	if norm == "" {
 		return "", false
@@ -44,8 +60,13 @@ func matchChoice(ct *Content, lang string, s *flows.Step, text string) (string, 
 			}
 		}
 	}
-	if id, ok := synonyms[norm]; ok && s.Choice(id) != nil {
-		return id, true
+	m := synonyms[norm]
+	for _, ch := range s.Choices {
+		yes := ch.Means == "yes" || (ch.Means == "" && ch.Text == locales.AnswerYes)
+		no := ch.Means == "no" || (ch.Means == "" && ch.Text == locales.AnswerNo)
+		if (m == meansYes && yes) || (m == meansNo && no) || (m == meansUnknown && ch.Unknown) {
+			return ch.ID, true
+		}
 	}
 	return "", false
 }

@@ -73,6 +73,9 @@ type Choice struct {
 	Perspective string `yaml:"perspective"`
 	// Contacts chosen by this answer (e.g. the embassy of the destination).
 	Contacts []string `yaml:"contacts"`
+	// Means is "yes" or "no": typed "ya", "tidak"... pick this choice.
+	// Choices labelled plainly Yes or No mean that without saying so.
+	Means string `yaml:"means"`
 
 	Line int `yaml:"-"`
 }

@@ -236,6 +236,14 @@ func (c *checker) choice(s *Step, i int, ch *Choice, seen map[string]int) {
 	for j, cid := range ch.Contacts {
 		c.contact(c.at("steps", s.ID, "choices", i, "contacts", j), cid)
 	}
+	if ch.Means != "" && ch.Means != "yes" && ch.Means != "no" {
+		c.add(c.at("steps", s.ID, "choices", i, "means"), "means must be yes or no, not %q", ch.Means)
+	}
+	for _, other := range s.Choices[:i] {
+		if ch.Means != "" && other.Means == ch.Means {
+			c.add(c.at("steps", s.ID, "choices", i, "means"), "choices %q and %q both mean %q: typed %q could not pick one", other.ID, ch.ID, ch.Means, ch.Means)
+		}
+	}
 	if ch.Perspective != "" && ch.Perspective != "self" && ch.Perspective != "other" {
 		c.add(c.at("steps", s.ID, "choices", i, "perspective"), "perspective must be self or other, not %q", ch.Perspective)
 	}

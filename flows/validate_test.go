@@ -90,6 +90,8 @@ func TestValidateBrokenFixtures(t *testing.T) {
 		{"contact without source", contacts, "    call: [{number: \"+855 12 813 282\"}]\n    source: test fixture\n", "    call: [{number: \"+855 12 813 282\"}]\n", "  embassy:", `contact "embassy" has no source`},
 		{"contact without checked date", contacts, "    checked: 2025-07-25\n", "", "  embassy:", `contact "embassy" has no checked date`},
 		{"bad date", contacts, "checked: 2025-07-25", "checked: 25 July 2025", "checked: 25 July", "is not YYYY-MM-DD"},
+		{"means not yes or no", flow, "{id: self, text: c.self, next: source, perspective: self}", "{id: self, text: c.self, next: source, perspective: self, means: maybe}", "means: maybe", "means must be yes or no"},
+		{"two choices mean yes", flow, "perspective: self}\n      - {id: other, text: c.someone, next: source, perspective: other}", "perspective: self, means: \"yes\"}\n      - {id: other, text: c.someone, next: source, perspective: other, means: \"yes\"}", "perspective: other, means:", `both mean "yes"`},
 		{"mobile number marked local", contacts, `[{number: "110", local: true}]`, `[{number: "08123456789", local: true}]`, `number: "08123456789"`, "neither international"},
 		{"number not E.164", contacts, `{number: "+855 12 813 282"}`, `{number: "012 813 282"}`, `{number: "012 813 282"}`, "neither international"},
 		{"unconfirmed but enabled", contacts, "    disabled: newest source is from 2021\n", "", "  old:", `contact "old" is unconfirmed`},

@@ -27,6 +27,8 @@ const (
 	ShareButton    = "ui.share_button"    // button label: share the bot
 	WhatsApp       = "ui.whatsapp"        // label before a WhatsApp link
 	EndHint        = "ui.end_hint"        // after a verdict or end step: how to start again
+	AnswerYes      = "c.yes"              // the plain "Yes" label: typed "ya", "iya"... pick it
+	AnswerNo       = "c.no"               // the plain "No" label: typed "tidak", "nggak"... pick it
 
 	CmdStart    = "cmd.start" // setMyCommands descriptions (1-256 chars)
 	CmdRestart  = "cmd.restart"
@@ -42,6 +44,6 @@ var CodeIDs = []string{
 	Reprompt, TryAgain, Stale, Progress, Chosen, BtnBack, BtnRestart, BtnHelp,
 	BtnLanguage, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
 	LanguageSet, VerdictReasons, VerdictSteps, VerdictActions, VerdictContact,
-	Share, ShareButton, WhatsApp, EndHint,
+	Share, ShareButton, WhatsApp, EndHint, AnswerYes, AnswerNo,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
 }

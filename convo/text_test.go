@@ -1,0 +1,42 @@
+package convo
+
+import "testing"
+
+// TestTypedWordsMatchMeaning checks typed answers against the shipped
+// flow: yes/no words pick only choices that mean yes or no, whatever their
+// ids, and numbers must be plain.
+func TestTypedWordsMatchMeaning(t *testing.T) {
+	ct, ps := LoadContent(Embedded)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	tests := []struct {
+		step, text, want string // want "" for a re-prompt
+	}{
+		{"secrecy", "ya", "yes"},
+		{"secrecy", "Nggak!", "no"},
+		{"secrecy", "gak tau", "unknown"},
+		{"disnaker", "iya", "yes"},  // "Yes (or in progress)": means yes
+		{"disnaker", "tidak", "no"}, // "No, or told it's not needed": means no
+		{"fees", "tidak", "no"},     // "No, nothing to pay"
+		// "Checked: no licence" has the id "no" but does not mean a plain no.
+		{"licence", "tidak", ""},
+		{"licence", "belum", ""}, // "not yet": neither yes nor no
+		{"licence", "tidak tahu", "unknown"},
+		{"licence", "2", "no"},
+		{"welcome", "-1", ""},
+		{"welcome", "+2", ""},
+		{"welcome", "1.", "self"},
+		{"destination", "kamboja", "kh"},
+		{"destination", "Cambodia", "kh"}, // the other language's label
+	}
+	for _, tt := range tests {
+		got, ok := matchChoice(ct, "id", ct.Flow.Steps[tt.step], tt.text)
+		if !ok {
+			got = ""
+		}
+		if got != tt.want {
+			t.Errorf("%s: typed %q picked %q, want %q", tt.step, tt.text, got, tt.want)
+		}
+	}
+}
