@@ -246,3 +246,47 @@ func TestDuplicateUpdateIsSkipped(t *testing.T) {
 		t.Errorf("after a duplicate: %q", got)
 	}
 }
+
+// TestHelpPausesTheCheck: /help mid-check must not lose the answers; the
+// emergency screens offer the way back to the question where the user was.
+func TestHelpPausesTheCheck(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	h.press(h.button("For me"))
+	h.press(h.button("An ad")) // raises socmed
+	resp := h.cmd("help")
+	if got := text(resp); !strings.Contains(got, "Which country are you in?") {
+		t.Fatalf("/help: %q", got)
+	}
+	back := h.button("Back to my check")
+	h.press(h.button("Far country")) // the emergency end, still offering the way back
+	if got := text(h.last); !strings.Contains(got, "Help is here.") {
+		t.Fatalf("emergency end: %q", got)
+	}
+	h.button("Back to my check") // the end offers it too
+	resp = h.press(back)         // the one on the country question works as well
+	if got := text(resp); !strings.Contains(got, "Which country?") {
+		t.Fatalf("resume did not return to the question on screen before /help: %q", got)
+	}
+	if again := h.press(back); again.Toast == "" {
+		t.Errorf("a second resume changed something: %q", text(again))
+	}
+	h.last = resp
+	h.press(h.button("Near country"))
+	resp = h.press(h.button("Yes"))
+	if got := text(resp); !strings.Contains(got, "Ads are a sign.") {
+		t.Errorf("the answer given before /help was lost: %q", got)
+	}
+	// With nothing paused, a resume button is stale and /back does not resume.
+	h.cmd("start")
+	h.cmd("help")
+	for _, r := range h.last.Replies {
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				if b.Label == "Back to my check" {
+					t.Errorf("a fresh check offers to resume: %+v", h.last.Replies)
+				}
+			}
+		}
+	}
+}

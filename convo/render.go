@@ -2,6 +2,7 @@ package convo
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/selfcheck-id/selfcheck/flows"
@@ -17,6 +18,8 @@ type renderer struct {
 	nonce string
 	// shareLink is the bot's public link, "" when unknown (terminal).
 	shareLink string
+	// resume offers a way back to the check the emergency path paused.
+	resume bool
 }
 
 func (r renderer) t(id string, data map[string]any) string {
@@ -44,6 +47,9 @@ func (r renderer) question(s *flows.Step, n, total, answered int) Reply {
 			Button{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, s.ID, "")},
 			Button{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", "")})
 	}
+	if r.resume {
+		controls = append(controls, r.resumeButton())
+	}
 	if s.ID == r.c.Flow.Start {
 		controls = append(controls, Button{Label: r.t(locales.BtnLanguage, nil), Data: r.token(flows.TokLanguage, "", otherLang(r.lang))})
 	} else if r.c.Flow.Emergency != "" && s.ID != r.c.Flow.Emergency {
@@ -67,8 +73,14 @@ func (r renderer) answered(s *flows.Step, choice string) Reply {
 
 // end renders an end step (e.g. emergency help) with its contacts and
 // those earlier answers chose.
+func (r renderer) resumeButton() Button {
+	return Button{Label: r.t(locales.BtnResume, nil), Data: r.token(flows.TokResume, "", "")}
+}
+
+// end renders an end step. The contacts its answers chose (the embassy of
+// the country someone is held in) come first: they matter most there.
 func (r renderer) end(s *flows.Step, chosen []string) Reply {
-	ids := append(append([]string(nil), s.Contacts...), chosen...)
+	ids := append(append([]string(nil), chosen...), s.Contacts...)
 	body := r.t(s.Text, nil) + "\n\n" + r.contacts(ids) + "\n\n" + r.t(locales.EndHint, nil)
 	return Reply{Body: body, Buttons: r.endButtons()}
 }
@@ -114,8 +126,11 @@ func (r renderer) verdict(res flows.Result) []Reply {
 
 func (r renderer) endButtons() [][]Button {
 	rows := [][]Button{{{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", "")}}}
+	if r.resume {
+		rows = append(rows, []Button{r.resumeButton()})
+	}
 	if r.shareLink != "" {
-		rows = append(rows, []Button{{Label: r.t(locales.ShareButton, nil), URL: "https://t.me/share/url?url=" + r.shareLink}})
+		rows = append(rows, []Button{{Label: r.t(locales.ShareButton, nil), URL: "https://t.me/share/url?url=" + url.QueryEscape(r.shareLink)}})
 	}
 	return rows
 }

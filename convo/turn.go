@@ -64,7 +64,8 @@ func compatible(f *flows.Flow, st flows.State) bool {
 }
 
 func (t *turn) r() renderer {
-	return renderer{c: t.ct, lang: t.sess.Lang, other: t.sess.State.Perspective == "other", nonce: t.sess.Nonce, shareLink: t.share}
+	return renderer{c: t.ct, lang: t.sess.Lang, other: t.sess.State.Perspective == "other", nonce: t.sess.Nonce,
+		shareLink: t.share, resume: t.sess.Paused != nil}
 }
 
 func (t *turn) respond(replies ...Reply) Response {
@@ -94,11 +95,17 @@ func (t *turn) command(name, arg string) Response {
 	case CmdRestart:
 		return t.respond(t.start(flows.Start)...)
 	case CmdBack:
+		if t.sess.Paused != nil && flows.InEmergency(t.ct.Flow, t.sess.State.Step) {
+			return t.resume()
+		}
 		if t.sess.State.Step == "" {
 			return t.respond(t.start(flows.Start)...)
 		}
 		return t.respond(t.advance(flows.Input{Kind: flows.Back})...)
 	case CmdHelp:
+		if st := t.sess.State; len(st.Answers) > 0 && !flows.InEmergency(t.ct.Flow, st.Step) {
+			t.sess.Paused = &st // keep the answers: the user may come back to them
+		}
 		r := t.r()
 		now := Reply{Body: r.t(locales.VerdictContact, nil) + "\n" + r.contacts(t.ct.Flow.Result.Contacts)}
 		return t.respond(append([]Reply{now}, t.start(flows.Emergency)...)...)
@@ -116,6 +123,9 @@ func (t *turn) command(name, arg string) Response {
 // start begins the flow (or its emergency entry) with a new nonce, which
 // makes every older button stale.
 func (t *turn) start(kind flows.InputKind) []Reply {
+	if kind == flows.Start {
+		t.sess.Paused = nil
+	}
 	t.sess.Nonce = t.nonce()
 	t.sess.Day = t.now.UTC().Format(time.DateOnly)
 	t.sess.State = flows.State{}
@@ -210,6 +220,11 @@ func (t *turn) button() Response {
 		return t.respond(t.start(flows.Start)...)
 	case flows.TokHelp:
 		return t.command(CmdHelp, "")
+	case flows.TokResume:
+		if t.sess.Paused == nil {
+			return stale()
+		}
+		return t.resume()
 	case flows.TokLanguage:
 		if !locales.Supported(tok.Choice) {
 			return stale() // forged: the bot only offers its own languages
@@ -262,4 +277,10 @@ func (t *turn) text() Response {
 
 func (t *turn) reprompt() Response {
 	return t.respond(append([]Reply{{Body: t.r().t(locales.Reprompt, nil)}}, t.screen()...)...)
+}
+
+// resume goes back to the check the emergency path paused, where it was.
+func (t *turn) resume() Response {
+	t.sess.State, t.sess.Paused = *t.sess.Paused, nil
+	return t.respond(t.screen()...)
 }

@@ -96,3 +96,27 @@ func (s *Step) leadsTo(id string) bool {
 	}
 	return false
 }
+
+// InEmergency reports whether step belongs to the emergency path: it can
+// be reached from the emergency entry. The path is a few steps, so it is
+// walked each time rather than kept.
+func InEmergency(f *Flow, step string) bool {
+	if f.Emergency == "" || step == "" {
+		return false
+	}
+	seen := map[string]bool{}
+	todo := []string{f.Emergency}
+	for len(todo) > 0 {
+		id := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if id == step {
+			return true
+		}
+		if seen[id] || f.Steps[id] == nil {
+			continue
+		}
+		seen[id] = true
+		todo = append(todo, f.Steps[id].Edges()...)
+	}
+	return false
+}

@@ -17,6 +17,7 @@ const (
 	TokRestart  TokenKind = 'r'
 	TokHelp     TokenKind = 'h'
 	TokLanguage TokenKind = 'l' // Arg is the language code
+	TokResume   TokenKind = 'c' // back to the check the emergency path interrupted
 )
 
 // Token is what a button carries back: enough to tell a fresh tap from a
@@ -45,7 +46,7 @@ func ParseToken(s string) (t Token, ok bool) {
 	}
 	t = Token{Kind: TokenKind(parts[0][0]), Nonce: parts[1], Step: parts[2], Choice: parts[3]}
 	switch t.Kind {
-	case TokAnswer, TokBack, TokRestart, TokHelp, TokLanguage:
+	case TokAnswer, TokBack, TokRestart, TokHelp, TokLanguage, TokResume:
 		return t, true
 	}
 	return Token{}, false

@@ -13,6 +13,7 @@ const (
 	BtnRestart     = "ui.btn_restart"     // button label
 	BtnHelp        = "ui.btn_help"        // button label: emergency contacts now
 	BtnLanguage    = "ui.btn_language"    // button label: switch to the other language
+	BtnResume      = "ui.btn_resume"      // button label: back to the check /help interrupted
 	FlowChanged    = "ui.flow_changed"    // the questions changed under a running check
 	Expired        = "ui.expired"         // an old button after the session expired
 	Forgotten      = "ui.forgotten"       // /forget done
@@ -42,7 +43,7 @@ const (
 // CodeIDs are all message IDs above.
 var CodeIDs = []string{
 	Reprompt, TryAgain, Stale, Progress, Chosen, BtnBack, BtnRestart, BtnHelp,
-	BtnLanguage, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
+	BtnLanguage, BtnResume, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
 	LanguageSet, VerdictReasons, VerdictSteps, VerdictActions, VerdictContact,
 	Share, ShareButton, WhatsApp, EndHint, AnswerYes, AnswerNo,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,

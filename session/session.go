@@ -29,9 +29,10 @@ type Session struct {
 	Campaign string `json:"c,omitempty"`
 	// Day the check started (YYYY-MM-DD): statistics count per day, no finer.
 	Day string `json:"d,omitempty"`
-	// Message is the channel's id of the question on screen, so that it can
-	// be edited once answered.
-	Message int `json:"m,omitempty"`
+	// Paused is the check the emergency path interrupted (/help or the
+	// help button mid-check), so that no answer is lost: the user can go
+	// back to it from the emergency screens.
+	Paused *flows.State `json:"p,omitempty"`
 }
 
 // Chat identifies one chat in storage: a keyed hash of its id.
