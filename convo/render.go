@@ -93,8 +93,13 @@ func (r renderer) verdict(res flows.Result) []Reply {
 	b.WriteString(r.t(res.Band.Text, nil))
 	if len(res.Flags) > 0 {
 		fmt.Fprintf(&b, "\n\n%s", r.t(locales.VerdictReasons, nil))
-		for _, fl := range res.Flags[:min(len(res.Flags), limit(f.Result.MaxReasons))] {
+		shown := min(len(res.Flags), limit(f.Result.MaxReasons))
+		for _, fl := range res.Flags[:shown] {
 			fmt.Fprintf(&b, "\n• %s", r.t(fl.Reason, nil))
+		}
+		if more := len(res.Flags) - shown; more > 0 {
+			// Say that there are more: a cut list must not read as complete.
+			fmt.Fprintf(&b, "\n• %s", r.t(locales.MoreReasons, map[string]any{"N": more}))
 		}
 	}
 	if len(res.Band.Steps) > 0 {

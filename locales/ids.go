@@ -21,6 +21,7 @@ const (
 	PrivateOnly    = "ui.private_only"    // in a group: {{.Link}} to a private chat
 	LanguageSet    = "ui.language_set"    // after switching language
 	VerdictReasons = "ui.verdict_reasons" // heading: why
+	MoreReasons    = "ui.more_reasons"    // {{.N}} more warning signs than the list shows
 	VerdictSteps   = "ui.verdict_steps"   // heading: what to do next
 	VerdictActions = "ui.verdict_actions" // heading: find out first
 	VerdictContact = "ui.verdict_contact" // heading: whom to contact
@@ -44,7 +45,7 @@ const (
 var CodeIDs = []string{
 	Reprompt, TryAgain, Stale, Progress, Chosen, BtnBack, BtnRestart, BtnHelp,
 	BtnLanguage, BtnResume, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
-	LanguageSet, VerdictReasons, VerdictSteps, VerdictActions, VerdictContact,
+	LanguageSet, VerdictReasons, MoreReasons, VerdictSteps, VerdictActions, VerdictContact,
 	Share, ShareButton, WhatsApp, EndHint, AnswerYes, AnswerNo,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
 }
