@@ -80,7 +80,10 @@ func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 		ChatID: msg.Chat.ID, UpdateID: u.ID, LangHint: q.From.LanguageCode,
 		Kind: convo.KindButton, Data: q.Data,
 	})
-	// The client shows a spinner until the press is answered: answer first.
+	// The client shows a spinner until the press is answered: answer before
+	// any other Bot API call. Not before the core: whether the tap is stale
+	// (and so gets a toast) depends on the session the core reads, and the
+	// core is back within the Redis timeouts even when Redis is down.
 	b.answer(ctx, q.ID, resp.Toast)
 	b.deliver(ctx, msg.Chat.ID, msg.ID, resp)
 }
