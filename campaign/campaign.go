@@ -18,6 +18,11 @@ func Payload(name, lang string) (string, error) {
 	if lang != "" && lang != "id" && lang != "en" {
 		return "", fmt.Errorf("language %q: use id or en", lang)
 	}
+	if name == "direct" || name == "other" {
+		// Statistics use these for checks without a link (stats.Direct) and
+		// for campaigns past the daily cap (stats.Other).
+		return "", fmt.Errorf("campaign name %q is reserved: pick another", name)
+	}
 	if n, l := Parse(name); l != "" && n != "" {
 		// "fair-id" would read back as campaign "fair" in Indonesian.
 		return "", fmt.Errorf("campaign name %q: must not end in -id or -en (use --lang for the language)", name)

@@ -33,7 +33,7 @@ func TestPayloadRoundTrip(t *testing.T) {
 	}
 	for _, bad := range []struct{ name, lang string }{
 		{"", ""}, {"has space", ""}, {"ümlaut", ""}, {strings.Repeat("a", 65), ""},
-		{strings.Repeat("a", 62), "en"}, {"ok", "fr"}, {"fair-id", ""}, {"fair-en", "id"},
+		{strings.Repeat("a", 62), "en"}, {"ok", "fr"}, {"fair-id", ""}, {"fair-en", "id"}, {"direct", ""}, {"other", "en"},
 	} {
 		if p, err := campaign.Payload(bad.name, bad.lang); err == nil {
 			t.Errorf("Payload(%q, %q) = %q, want an error", bad.name, bad.lang, p)

@@ -23,6 +23,15 @@ const indexKey = "{st}:index"
 // Direct is the campaign name of checks started without a campaign link.
 const Direct = "direct"
 
+// Other collects the checks of campaigns beyond MaxCampaignsPerDay: anyone
+// can type /start with a made-up campaign, and each would otherwise add a
+// key to Redis.
+const Other = "other"
+
+// MaxCampaignsPerDay is how many distinct campaigns one process counts in
+// a day before it counts the rest under Other.
+const MaxCampaignsPerDay = 200
+
 // Key returns the hash holding one campaign's counts for one day.
 func Key(campaign, day string) string { return "{st}:" + campaign + ":" + day }
 
@@ -44,6 +53,8 @@ type Recorder struct {
 
 	mu      sync.Mutex
 	pending map[string]map[string]int64 // key -> field -> count
+	day     string                      // the day campaigns holds
+	seen    map[string]bool             // campaigns counted that day
 }
 
 // NewRecorder returns a recorder writing to rdb.
@@ -62,6 +73,15 @@ func (r *Recorder) Observe(_ context.Context, o convo.Outcome) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.day != o.Day {
+		r.day, r.seen = o.Day, map[string]bool{}
+	}
+	if !r.seen[campaign] {
+		if len(r.seen) >= MaxCampaignsPerDay {
+			campaign = Other
+		}
+		r.seen[campaign] = true
+	}
 	key := Key(campaign, o.Day)
 	m := r.pending[key]
 	if m == nil {

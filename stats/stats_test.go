@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"io"
 	"log/slog"
@@ -143,5 +144,30 @@ func TestFlushFailureKeepsCounts(t *testing.T) {
 	ts, _ := stats.Read(context.Background(), rdb, stats.Filter{Campaign: "c"})
 	if len(ts) != 1 || ts[0].Started != 1 {
 		t.Errorf("after a failed then a good flush: %+v", ts)
+	}
+}
+
+// TestMadeUpCampaignsAreCapped: /start with endless made-up campaign names
+// must not add endless keys to Redis.
+func TestMadeUpCampaignsAreCapped(t *testing.T) {
+	env := testcore.New(t, testcore.Mini())
+	rec := stats.NewRecorder(env.Client, testcore.Quiet())
+	for i := range stats.MaxCampaignsPerDay + 50 {
+		rec.Observe(context.Background(), convo.Outcome{Campaign: fmt.Sprintf("c%d", i), Day: "2026-11-25", Started: true})
+	}
+	if err := rec.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := stats.Read(context.Background(), env.Client, stats.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != stats.MaxCampaignsPerDay+1 {
+		t.Errorf("%d campaigns stored, want %d and %q", len(ts), stats.MaxCampaignsPerDay, stats.Other)
+	}
+	for _, tot := range ts {
+		if tot.Campaign == stats.Other && tot.Started != 50 {
+			t.Errorf("%q holds %d starts, want 50", stats.Other, tot.Started)
+		}
 	}
 }
