@@ -117,6 +117,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newLimiter(cfg.limits), rec: cfg.rec,
 		admins: cfg.admins, report: cfg.report, token: token}
 	b.chats = newDispatcher(b.process)
+	b.chats.dropped = func() { b.log.Warn("a chat sent updates faster than they can be handled: update dropped") }
 	tgOpts := []tg.Option{
 		tg.WithSkipGetMe(),
 		// Updates reach us in order; the dispatcher keeps each chat's order

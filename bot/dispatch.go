@@ -7,17 +7,23 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
+// maxQueue bounds one chat's waiting updates. A person tapping fast queues
+// a few (replies go out at about one a second); a script flooding one chat
+// must not grow memory without end, so updates beyond it are dropped.
+const maxQueue = 100
+
 // dispatcher runs each chat's updates one at a time, in arrival order, and
 // different chats in parallel. A chat's goroutine lives while it has work.
 type dispatcher struct {
-	handle func(context.Context, *models.Update)
-	mu     sync.Mutex
+	handle  func(context.Context, *models.Update)
+	dropped func() // called for each update dropped from a full queue
+	mu      sync.Mutex
 	queues map[int64][]*models.Update
 	wg     sync.WaitGroup
 }
 
 func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {
-	return &dispatcher{handle: handle, queues: map[int64][]*models.Update{}}
+	return &dispatcher{handle: handle, dropped: func() {}, queues: map[int64][]*models.Update{}}
 }
 
 // add queues an update behind the earlier ones of its chat.
@@ -25,6 +31,11 @@ func (d *dispatcher) add(ctx context.Context, u *models.Update) {
 	chat := chatOf(u)
 	d.mu.Lock()
 	q, busy := d.queues[chat]
+	if len(q) >= maxQueue {
+		d.mu.Unlock()
+		d.dropped()
+		return
+	}
 	d.queues[chat] = append(q, u)
 	d.mu.Unlock()
 	if busy {
