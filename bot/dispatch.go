@@ -18,8 +18,8 @@ type dispatcher struct {
 	handle  func(context.Context, *models.Update)
 	dropped func() // called for each update dropped from a full queue
 	mu      sync.Mutex
-	queues map[int64][]*models.Update
-	wg     sync.WaitGroup
+	queues  map[int64][]*models.Update
+	wg      sync.WaitGroup
 }
 
 func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {

@@ -26,7 +26,7 @@ func TestDispatcherBoundsOneChat(t *testing.T) {
 		return &models.Update{Message: &models.Message{Chat: models.Chat{ID: chat}}}
 	}
 	d.add(context.Background(), msg(1))
-	<-started // the first is being handled, out of the queue
+	<-started                 // the first is being handled, out of the queue
 	for range maxQueue + 30 { // maxQueue wait, 30 are too many
 		d.add(context.Background(), msg(1))
 	}
