@@ -133,6 +133,11 @@ func embeddedHeapPerSession(ctx context.Context, ct *convo.Content, n int) (floa
 		return 0, err
 	}
 	defer done()
+	// Warm up first, so that the connections of both sides (and their
+	// buffers) and the script cache are not counted as per-session costs.
+	if err := storeSessions(ctx, core, 1_000_000_000, 64); err != nil {
+		return 0, err
+	}
 	before := liveHeap()
 	if err := storeSessions(ctx, core, 1, n); err != nil {
 		return 0, err
