@@ -210,15 +210,17 @@ var personas = []persona{
 		// speaks about "them".
 		name:  "family-member-unknown-country",
 		other: true,
+		// With no country named, the route question is asked too; she does
+		// not know the route either.
 		answers: []string{"welcome=other", "source=socmed", "destination=unknown", "job=data", "salary=high",
-			"fees=no", "visa=unknown", "contract=none", "licence=unknown", "disnaker=unknown", "passport=self",
+			"fees=no", "visa=unknown", "route=unknown", "contract=none", "licence=unknown", "disnaker=unknown", "passport=self",
 			"secrecy=no", "replace=no", "interview=chat", "data=no", "age=adult", "returnee=no"},
 		band: "high",
 		// 2+4+2+4+4+2 = 18. Weight 4 first (raised order), then weight 2;
 		// no_interview is the sixth and not shown.
 		reasons: []string{"dest_unknown", "pay_too_good", "no_contract", "recruit_socmed", "job_scam_titles"},
-		actions: []string{"act.destination", "act.visa", "act.licence", "act.disnaker"},
-		texts: []string{"q.source", "q.fees", "q.visa", "q.contract", "q.disnaker", "q.passport", "q.secrecy",
+		actions: []string{"act.destination", "act.visa", "act.route", "act.licence", "act.disnaker"},
+		texts: []string{"q.source", "q.fees", "q.visa", "q.route", "q.contract", "q.disnaker", "q.passport", "q.secrecy",
 			"q.interview", "q.data", "q.age", "q.returnee", "c.passport.self", "c.contract.foreign"},
 	},
 	{
@@ -654,7 +656,7 @@ func TestWelcomeHasTheEssentials(t *testing.T) {
 			p := &personaRun{t: t, core: newPersonaCore(t), lang: lang, chatID: 1}
 			p.send(convo.Request{Kind: convo.KindCommand, Command: convo.CmdStart})
 			body := p.lastText()
-			duration := map[string]string{"id": "2 menit", "en": "two minutes"}[lang]
+			duration := map[string]string{"id": "2 sampai 3 menit", "en": "2 to 3 minutes"}[lang]
 			for _, want := range []string{duration, "/forget"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("welcome lacks %q:\n%s", want, body)
