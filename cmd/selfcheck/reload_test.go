@@ -63,7 +63,8 @@ func TestReloadOnHUP(t *testing.T) {
 	defer signal.Stop(hold)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go reloadOnHUP(ctx, cfg, core, log)
+	stopped := make(chan struct{})
+	go func() { reloadOnHUP(ctx, cfg, core, log); close(stopped) }()
 
 	en := filepath.Join(cfg.LocalesDir, "en.yaml")
 	edit(t, en, "What would you like to do?", "What shall we check?")
@@ -76,6 +77,10 @@ func TestReloadOnHUP(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
+	// Stop listening first: a SIGHUP still pending from the loop above
+	// could otherwise reload halfway through the two edits below.
+	cancel()
+	<-stopped
 	edit(t, filepath.Join(cfg.FlowsDir, "offer-check.yaml"), "next: data", "next: nowhere")
 	edit(t, en, "What shall we check?", "Broken edit")
 	if reload(cfg, core, log) {
