@@ -7,32 +7,26 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"strconv"
 
 	"github.com/selfcheck-id/selfcheck/flows"
 )
 
-// Schema is the version of the stored record's shape. A record with another
-// schema is treated as absent: the user is restarted politely.
-const Schema = 1
-
 // Session is everything stored about one chat. It holds no name, username,
 // phone number or chat id.
 type Session struct {
-	Schema int         `json:"z"`
-	State  flows.State `json:"st"`
-	Lang   string      `json:"l"`
+	State flows.State
+	Lang  string
 	// Nonce changes at every (re)start; buttons carry it so that a button
 	// from an earlier check is recognised as stale.
-	Nonce    string `json:"n"`
-	Campaign string `json:"c,omitempty"`
+	Nonce    string
+	Campaign string
 	// Day the check started (YYYY-MM-DD): statistics count per day, no finer.
-	Day string `json:"d,omitempty"`
+	Day string
 	// Paused is the check the emergency path interrupted (/help or the
 	// help button mid-check), so that no answer is lost: the user can go
 	// back to it from the emergency screens.
-	Paused *flows.State `json:"p,omitempty"`
+	Paused *flows.State
 }
 
 // Chat identifies one chat in storage: a keyed hash of its id.
@@ -59,18 +53,6 @@ func (k Keyer) Chat(chatID int64) Chat {
 func (c Chat) LogID() string { return c.hash[:8] }
 
 func (c Chat) sessionKey() string { return "sc:{" + c.hash + "}:s" }
-func (c Chat) seenKey() string    { return "sc:{" + c.hash + "}:u" }
 
-func encode(s Session) ([]byte, error) {
-	s.Schema = Schema
-	return json.Marshal(s)
-}
-
-// decode returns ok=false for a record it cannot read or of another schema.
-func decode(b []byte) (Session, bool) {
-	var s Session
-	if err := json.Unmarshal(b, &s); err != nil || s.Schema != Schema {
-		return Session{}, false
-	}
-	return s, true
-}
+// legacySeenKey held schema 1's seen update ids.
+func (c Chat) legacySeenKey() string { return "sc:{" + c.hash + "}:u" }

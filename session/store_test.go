@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,8 +46,8 @@ func backends(t *testing.T, test func(t *testing.T, rdb redis.UniversalClient, m
 
 // chat returns a chat identity unique to the test, so tests sharing a real
 // Redis do not see each other.
-// The keys are also unique to the run: a real Redis keeps the seen update
-// ids of an earlier run for a day.
+// The keys are also unique to the run: a real Redis keeps an earlier run's
+// sessions until they expire.
 func chat(t *testing.T, id int64) session.Chat {
 	return session.NewKeyer([]byte(t.Name() + runSalt)).Chat(id)
 }
@@ -71,7 +72,6 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		if err != nil || !rec.Found {
 			t.Fatalf("after save: %+v %v", rec, err)
 		}
-		want.Schema = session.Schema
 		if rec.Session.State.Step != "dest" || rec.Session.Nonce != want.Nonce || len(rec.Session.State.Answers) != 1 || rec.Session.Campaign != "fair" {
 			t.Errorf("loaded %+v, want %+v", rec.Session, want)
 		}
@@ -155,6 +155,86 @@ func TestSeenUpdates(t *testing.T) {
 	})
 }
 
+// TestSeenWindow: a record remembers the last eight updates applied; a
+// re-delivery of any of them, or of anything older than all of them, is
+// seen; a newer update is not, whatever order the others came in.
+func TestSeenWindow(t *testing.T) {
+	backends(t, func(t *testing.T, rdb redis.UniversalClient, _ *miniredis.Miniredis) {
+		ctx := context.Background()
+		st := session.NewStore(rdb, time.Hour)
+		c := chat(t, 6)
+		for _, id := range []int64{105, 101, 103, 102, 104, 106, 107, 109, 108, 110} {
+			rec, err := st.Load(ctx, c, id)
+			if err != nil || rec.Seen {
+				t.Fatalf("update %d: seen=%v err=%v", id, rec.Seen, err)
+			}
+			if err := st.Save(ctx, c, rec, session.Session{Nonce: "n"}, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for id, want := range map[int64]bool{101: true, 102: true, 103: true, 110: true, 106: true, 111: false, 200: false} {
+			if rec, _ := st.Load(ctx, c, id); rec.Seen != want {
+				t.Errorf("update %d after 101..110: seen = %v, want %v", id, rec.Seen, want)
+			}
+		}
+		if rec, _ := st.Load(ctx, c, 0); rec.Seen {
+			t.Error("a request without an update id (the terminal) is seen")
+		}
+	})
+}
+
+// TestSchema1Upgrade: a session saved by the first schema (answers as
+// objects, seen ids in a key of their own) is read, answers and paused check
+// included, and saved back in the current one; /forget removes both keys.
+func TestSchema1Upgrade(t *testing.T) {
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+	ctx := context.Background()
+	st := session.NewStore(rdb, time.Hour)
+	c := chat(t, 8)
+	rec, _ := st.Load(ctx, c, 0)
+	if err := st.Save(ctx, c, rec, session.Session{Nonce: "x"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	keys := m.Keys()
+	if len(keys) != 1 {
+		t.Fatalf("keys after one save: %q, want one", keys)
+	}
+	v1 := `{"z":1,"st":{"f":"offer-check","v":2,"s":"job","a":[{"s":"start","c":"self"},{"s":"dest","c":"kh"}]},` +
+		`"l":"id","n":"ab12cd34","c":"fair","d":"2026-11-20","p":{"f":"offer-check","v":2,"s":"dest","a":[{"s":"start","c":"other"}],"p":"other"}}`
+	m.HSet(keys[0], "d", v1)
+	m.ZAdd(strings.TrimSuffix(keys[0], ":s")+":u", 1, "77")
+
+	rec, err := st.Load(ctx, c, 78)
+	if err != nil || !rec.Found || rec.Seen {
+		t.Fatalf("schema 1 record: %+v %v", rec, err)
+	}
+	got := rec.Session
+	want := session.Session{Lang: "id", Nonce: "ab12cd34", Campaign: "fair", Day: "2026-11-20",
+		State:  flows.State{Flow: "offer-check", Version: 2, Step: "job", Answers: []flows.Answer{{Step: "start", Choice: "self"}, {Step: "dest", Choice: "kh"}}},
+		Paused: &flows.State{Flow: "offer-check", Version: 2, Step: "dest", Answers: []flows.Answer{{Step: "start", Choice: "other"}}, Perspective: "other"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("schema 1 read as\n%+v\nwant\n%+v", got, want)
+	}
+	if err := st.Save(ctx, c, rec, got, 78); err != nil {
+		t.Fatal(err)
+	}
+	d := m.HGet(keys[0], "d")
+	if !strings.Contains(d, `"z":2`) || !strings.Contains(d, `"a":"start:self,dest:kh"`) {
+		t.Errorf("saved back as %s", d)
+	}
+	if again, _ := st.Load(ctx, c, 0); !reflect.DeepEqual(again.Session, want) {
+		t.Errorf("after the upgrade: %+v", again.Session)
+	}
+	if err := st.Forget(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if left := m.Keys(); len(left) != 0 {
+		t.Errorf("after /forget: %q", left)
+	}
+}
+
 func TestExpiry(t *testing.T) {
 	m := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
@@ -189,15 +269,23 @@ func TestUnreadableRecordIsAbsent(t *testing.T) {
 	c := chat(t, 3)
 	rec, _ := st.Load(ctx, c, 0)
 	_ = st.Save(ctx, c, rec, session.Session{Nonce: "x"}, 0)
-	for _, k := range m.Keys() {
-		m.HSet(k, "d", `{"z":0,"n":"old schema"}`)
-	}
-	rec, err := st.Load(ctx, c, 0)
-	if err != nil || rec.Found {
-		t.Fatalf("old schema: %+v %v", rec, err)
-	}
-	if err := st.Save(ctx, c, rec, session.Session{Nonce: "y"}, 0); err != nil {
-		t.Errorf("overwrite an unreadable record: %v", err)
+	for _, bad := range []string{
+		`{"z":0,"n":"unknown schema"}`,
+		`{"z":3,"n":"a later schema"}`,
+		`{"z":2,"st":{"f":"f","v":1,"s":"q","a":"start:self,nocolon"},"n":"x"}`,
+		`{"z":2,"st":"not an object"}`,
+		`not json`,
+	} {
+		for _, k := range m.Keys() {
+			m.HSet(k, "d", bad)
+		}
+		rec, err := st.Load(ctx, c, 0)
+		if err != nil || rec.Found {
+			t.Fatalf("%s: %+v %v", bad, rec, err)
+		}
+		if err := st.Save(ctx, c, rec, session.Session{Nonce: "y"}, 0); err != nil {
+			t.Errorf("overwrite an unreadable record %s: %v", bad, err)
+		}
 	}
 }
 

@@ -129,8 +129,8 @@ func printSessions(m *sessionMem) {
 	fmt.Printf("\nsession storage (sessions stored mid-check: /start and %d answers each):\n", midCheckAnswers)
 	if m.redisUsed > 0 {
 		fmt.Printf("  Redis used_memory per session: %.0f bytes (INFO memory delta / %d sessions)\n", m.redisUsed, m.stored)
-		fmt.Printf("  MEMORY USAGE of one session: %d bytes (session hash %d + seen-updates set %d)\n", m.usageSession+m.usageSeen, m.usageSession, m.usageSeen)
-		fmt.Printf("  MEMORY USAGE of a session at its verdict: %d bytes (both keys)\n", m.usageFinished)
+		fmt.Printf("  MEMORY USAGE of one session: %d bytes\n", m.usageSession)
+		fmt.Printf("  MEMORY USAGE of a session at its verdict: %d bytes\n", m.usageFinished)
 		target("under 1 KiB of Redis memory per session", m.redisUsed < 1024, "%.0f bytes", m.redisUsed)
 	} else {
 		fmt.Println("  (no REDIS_URL: Redis memory per session is measured on a real Redis only)")

@@ -184,11 +184,10 @@ func heapInuse() int64 {
 	return int64(ms.HeapInuse)
 }
 
-// storedSession is one chat's two keys as the core left them.
+// storedSession is one chat's key as the core left it.
 type storedSession struct {
-	v, d         string
-	ttl, seenTTL time.Duration
-	seen         []float64 // scores (unix seconds) of the seen update ids
+	v, d string
+	ttl  time.Duration
 }
 
 // copySessionsMiniredis gives chats sample+1..n copies of the sessions of
@@ -196,36 +195,19 @@ type storedSession struct {
 func copySessionsMiniredis(mr *miniredis.Miniredis, secret []byte, sample, n int) error {
 	src := make([]storedSession, 0, sample)
 	for c := 1; c <= sample; c++ {
-		s, u := sessionKeys(secret, int64(c))
-		st := storedSession{v: mr.HGet(s, "v"), d: mr.HGet(s, "d"), ttl: mr.TTL(s), seenTTL: mr.TTL(u)}
-		members, err := mr.ZMembers(u)
-		if err != nil {
-			return err
-		}
-		for _, m := range members {
-			score, _ := mr.ZScore(u, m)
-			st.seen = append(st.seen, score)
-		}
-		src = append(src, st)
+		s := sessionKey(secret, int64(c))
+		src = append(src, storedSession{v: mr.HGet(s, "v"), d: mr.HGet(s, "d"), ttl: mr.TTL(s)})
 	}
 	if src[0].d == "" {
 		return errors.New("no session under the expected key (key derivation changed?)")
 	}
-	update := 1 << 40
 	for c := sample + 1; c <= n; c++ {
 		st := src[(c-1)%sample]
-		s, u := sessionKeys(secret, int64(c))
+		s := sessionKey(secret, int64(c))
 		// miniredis keeps the strings it is given: clone the JSON so that
 		// 100,000 sessions do not share one copy of it.
 		mr.HSet(s, "v", st.v, "d", strings.Clone(st.d))
 		mr.SetTTL(s, st.ttl)
-		for _, score := range st.seen {
-			update++
-			if _, err := mr.ZAdd(u, score, strconv.Itoa(update)); err != nil {
-				return err
-			}
-		}
-		mr.SetTTL(u, st.seenTTL)
 	}
 	return nil
 }
@@ -234,13 +216,11 @@ func copySessionsMiniredis(mr *miniredis.Miniredis, secret []byte, sample, n int
 func copySessionsRedis(ctx context.Context, rdb *redis.Client, secret []byte, sample, n int) error {
 	src := make([]storedSession, 0, sample)
 	for c := 1; c <= sample; c++ {
-		s, u := sessionKeys(secret, int64(c))
+		s := sessionKey(secret, int64(c))
 		var h *redis.SliceCmd
-		var ttl, seenTTL *redis.DurationCmd
-		var seen *redis.ZSliceCmd
+		var ttl *redis.DurationCmd
 		if _, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			h, ttl = p.HMGet(ctx, s, "v", "d"), p.PTTL(ctx, s)
-			seen, seenTTL = p.ZRangeWithScores(ctx, u, 0, -1), p.PTTL(ctx, u)
 			return nil
 		}); err != nil {
 			return err
@@ -251,26 +231,16 @@ func copySessionsRedis(ctx context.Context, rdb *redis.Client, secret []byte, sa
 		if d == "" {
 			return errors.New("no session under the expected key (key derivation changed?)")
 		}
-		st := storedSession{v: v, d: d, ttl: ttl.Val(), seenTTL: seenTTL.Val()}
-		for _, z := range seen.Val() {
-			st.seen = append(st.seen, z.Score)
-		}
-		src = append(src, st)
+		src = append(src, storedSession{v: v, d: d, ttl: ttl.Val()})
 	}
-	update := 1 << 40
 	const batch = 500
 	for first := sample + 1; first <= n; first += batch {
 		if _, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for c := first; c < first+batch && c <= n; c++ {
 				st := src[(c-1)%sample]
-				s, u := sessionKeys(secret, int64(c))
+				s := sessionKey(secret, int64(c))
 				p.HSet(ctx, s, "v", st.v, "d", st.d)
 				p.PExpire(ctx, s, st.ttl)
-				for _, score := range st.seen {
-					update++
-					p.ZAdd(ctx, u, redis.Z{Score: score, Member: strconv.Itoa(update)})
-				}
-				p.PExpire(ctx, u, st.seenTTL)
 			}
 			return nil
 		}); err != nil {
@@ -288,8 +258,7 @@ func forgetChats(rdb *redis.Client, secret []byte, n int) {
 	for first := 1; first <= n; first += batch {
 		_, _ = rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for c := first; c < first+batch && c <= n; c++ {
-				s, u := sessionKeys(secret, int64(c))
-				p.Del(ctx, s, u)
+				p.Del(ctx, sessionKey(secret, int64(c)))
 			}
 			return nil
 		})

@@ -29,8 +29,8 @@ const midCheckAnswers = 2
 type sessionMem struct {
 	stored                  int
 	redisUsed               float64 // used_memory per session on a real Redis
-	usageSession, usageSeen int64   // MEMORY USAGE of one chat's two keys
-	usageFinished           int64   // the same at the verdict
+	usageSession  int64 // MEMORY USAGE of one chat's key
+	usageFinished int64 // the same at the verdict
 	embeddedHeap            float64 // Go heap per session in the embedded store (miniredis)
 	heapStored              int     // sessions stored for embeddedHeap
 	rss                     *rssResult
@@ -186,15 +186,13 @@ func redisPerSession(ctx context.Context, o options, ct *convo.Content, m *sessi
 		return err
 	}
 	m.redisUsed = float64(after-before) / float64(o.sessions)
-	s, u := sessionKeys(secret, first)
-	m.usageSession, _ = rdb.MemoryUsage(ctx, s, 0).Result()
-	m.usageSeen, _ = rdb.MemoryUsage(ctx, u, 0).Result()
+	m.usageSession, _ = rdb.MemoryUsage(ctx, sessionKey(secret, first), 0).Result()
 	// A session grows with its answers: the largest is at the verdict.
 	done := int64(first + o.sessions)
 	defer core.Forget(context.WithoutCancel(ctx), done)
 	req := convo.Request{ChatID: done, LangHint: "id", Kind: convo.KindCommand, Command: convo.CmdStart}
 	for i := range maxAnswers {
-		req.UpdateID = int64(1_000_000 + i)
+		req.UpdateID = int64(1_000_000 + i) // every update, as Telegram's: the record keeps the last ids
 		resp := core.Handle(ctx, req)
 		data := firstAnswerOf(resp)
 		if data == "" {
@@ -202,19 +200,16 @@ func redisPerSession(ctx context.Context, o options, ct *convo.Content, m *sessi
 		}
 		req = convo.Request{ChatID: done, Kind: convo.KindButton, Data: data}
 	}
-	s, u = sessionKeys(secret, done)
-	a, _ := rdb.MemoryUsage(ctx, s, 0).Result()
-	b, _ := rdb.MemoryUsage(ctx, u, 0).Result()
-	m.usageFinished = a + b
+	m.usageFinished, _ = rdb.MemoryUsage(ctx, sessionKey(secret, done), 0).Result()
 	return nil
 }
 
-// sessionKeys are the Redis keys of a chat's session and seen updates.
-// It repeats session.Keyer's derivation (unexported there); if that
-// changes, MEMORY USAGE reports 0 here and nothing else is affected.
-func sessionKeys(secret []byte, chat int64) (sess, seen string) {
+// sessionKey is the Redis key of a chat's session. It repeats
+// session.Keyer's derivation (unexported there); if that changes, MEMORY
+// USAGE reports 0 here and nothing else is affected.
+func sessionKey(secret []byte, chat int64) string {
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(strconv.FormatInt(chat, 10)))
 	h := hex.EncodeToString(mac.Sum(nil)[:16])
-	return "sc:{" + h + "}:s", "sc:{" + h + "}:u"
+	return "sc:{" + h + "}:s"
 }

@@ -1,0 +1,179 @@
+package session
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+)
+
+// schema is the version of the stored record's shape. Records of schema 1
+// are read and upgraded on their next save; any other is treated as absent,
+// and the user is restarted politely.
+const schema = 2
+
+// recentUpdates is how many update ids a record remembers to recognise a
+// re-delivered update. Telegram re-sends an update only until the bot
+// acknowledges it, so a re-delivery comes long before eight newer updates
+// of the same chat have been applied; anything older than a full window is
+// taken as seen too (see record.seen).
+const recentUpdates = 8
+
+// record is a session as stored: short keys and answers in one string,
+// because every stored byte is multiplied by every chat (the target is under
+// 1 KiB per chat). It holds no chat id, name or text the user typed; only
+// ids from the flow, a language, a campaign name and a day.
+type record struct {
+	Schema   int          `json:"z"`
+	State    storedState  `json:"st"`
+	Lang     string       `json:"l"`
+	Nonce    string       `json:"n"`
+	Campaign string       `json:"c,omitempty"`
+	Day      string       `json:"d,omitempty"`
+	Paused   *storedState `json:"p,omitempty"`
+	// Updates are the ids of the last updates applied, oldest first. They
+	// live in the record, not in a key of their own, so that reading a
+	// session and checking for a re-delivery is one command, and saving
+	// both is one write.
+	Updates []int64 `json:"u,omitempty"`
+}
+
+// storedState is a flows.State with its answers as "step:choice,...": ids
+// are [a-z0-9_]+ (the flow validator enforces it), so neither separator
+// can occur in them.
+type storedState struct {
+	Flow        string `json:"f"`
+	Version     int    `json:"v"`
+	Step        string `json:"s"`
+	Answers     string `json:"a,omitempty"`
+	Perspective string `json:"p,omitempty"`
+}
+
+func storeState(st flows.State) storedState {
+	var b strings.Builder
+	for i, a := range st.Answers {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(a.Step)
+		b.WriteByte(':')
+		b.WriteString(a.Choice)
+	}
+	return storedState{Flow: st.Flow, Version: st.Version, Step: st.Step, Answers: b.String(), Perspective: st.Perspective}
+}
+
+func (s storedState) state() (flows.State, bool) {
+	st := flows.State{Flow: s.Flow, Version: s.Version, Step: s.Step, Perspective: s.Perspective}
+	if s.Answers == "" {
+		return st, true
+	}
+	for _, pair := range strings.Split(s.Answers, ",") {
+		step, choice, ok := strings.Cut(pair, ":")
+		if !ok {
+			return flows.State{}, false
+		}
+		st.Answers = append(st.Answers, flows.Answer{Step: step, Choice: choice})
+	}
+	return st, true
+}
+
+// seen reports whether update id was applied already: it is in the window,
+// or older than every id of a full window (a re-delivery that late, or an
+// update overtaken by eight newer ones, which would be stale anyway).
+func (r record) seen(id int64) bool {
+	if id == 0 {
+		return false
+	}
+	if slices.Contains(r.Updates, id) {
+		return true
+	}
+	return len(r.Updates) == recentUpdates && id < r.Updates[0]
+}
+
+// remember adds update id (0 for none) to the window, dropping the oldest.
+func (r *record) remember(id int64) {
+	if id == 0 {
+		return
+	}
+	r.Updates = append(r.Updates, id)
+	slices.Sort(r.Updates)
+	if n := len(r.Updates); n > recentUpdates {
+		r.Updates = r.Updates[n-recentUpdates:]
+	}
+}
+
+func encode(s Session, updates []int64) ([]byte, error) {
+	r := record{Schema: schema, State: storeState(s.State), Lang: s.Lang, Nonce: s.Nonce,
+		Campaign: s.Campaign, Day: s.Day, Updates: updates}
+	if s.Paused != nil {
+		p := storeState(*s.Paused)
+		r.Paused = &p
+	}
+	return json.Marshal(r)
+}
+
+// decode returns ok=false for a record it cannot read or of an unknown
+// schema. The update window comes back as well.
+func decode(b []byte) (Session, []int64, bool) {
+	var head struct {
+		Schema int `json:"z"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return Session{}, nil, false
+	}
+	switch head.Schema {
+	case 1:
+		return decodeV1(b)
+	case schema:
+	default:
+		return Session{}, nil, false
+	}
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return Session{}, nil, false
+	}
+	st, ok := r.State.state()
+	if !ok {
+		return Session{}, nil, false
+	}
+	s := Session{State: st, Lang: r.Lang, Nonce: r.Nonce, Campaign: r.Campaign, Day: r.Day}
+	if r.Paused != nil {
+		p, ok := r.Paused.state()
+		if !ok {
+			return Session{}, nil, false
+		}
+		s.Paused = &p
+	}
+	return s, r.Updates, true
+}
+
+// decodeV1 reads the first schema (answers as objects, seen update ids in
+// a key of their own, which expires by itself), so that conversations
+// running when the bot is upgraded go on where they were.
+func decodeV1(b []byte) (Session, []int64, bool) {
+	type stateV1 struct {
+		Flow        string         `json:"f"`
+		Version     int            `json:"v"`
+		Step        string         `json:"s"`
+		Answers     []flows.Answer `json:"a"`
+		Perspective string         `json:"p"`
+	}
+	var r struct {
+		State    stateV1  `json:"st"`
+		Lang     string   `json:"l"`
+		Nonce    string   `json:"n"`
+		Campaign string   `json:"c"`
+		Day      string   `json:"d"`
+		Paused   *stateV1 `json:"p"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return Session{}, nil, false
+	}
+	s := Session{State: flows.State(r.State), Lang: r.Lang, Nonce: r.Nonce, Campaign: r.Campaign, Day: r.Day}
+	if r.Paused != nil {
+		p := flows.State(*r.Paused)
+		s.Paused = &p
+	}
+	return s, nil, true
+}
