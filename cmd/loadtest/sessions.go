@@ -27,13 +27,13 @@ import (
 const midCheckAnswers = 2
 
 type sessionMem struct {
-	stored                  int
-	redisUsed               float64 // used_memory per session on a real Redis
-	usageSession  int64 // MEMORY USAGE of one chat's key
-	usageFinished int64 // the same at the verdict
-	embeddedHeap            float64 // Go heap per session in the embedded store (miniredis)
-	heapStored              int     // sessions stored for embeddedHeap
-	rss                     *rssResult
+	stored        int
+	redisUsed     float64 // used_memory per session on a real Redis
+	usageSession  int64   // MEMORY USAGE of one chat's key
+	usageFinished int64   // the same at the verdict
+	embeddedHeap  float64 // Go heap per session in the embedded store (miniredis)
+	heapStored    int     // sessions stored for embeddedHeap
+	rss           *rssResult
 }
 
 func measureSessions(ctx context.Context, o options, ct *convo.Content) (*sessionMem, error) {
