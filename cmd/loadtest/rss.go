@@ -77,8 +77,7 @@ func measureRSS(ctx context.Context, o options) (*rssResult, error) {
 // them: /start and two answers each. The other chats get copies of those
 // sessions, field for field and with their TTLs, under their own keys (the
 // keys the core derives for them, so the copies are real sessions of those
-// chats), with their own seen-update ids: through miniredis's Go API, or
-// pipelined to a real Redis. Every stored string is its own copy, as if it
+// chats): through miniredis's Go API, or pipelined to a real Redis. Every stored string is its own copy, as if it
 // had arrived over the wire. -rss-sample 0 puts every chat through the core.
 func rssChild() int {
 	n, _ := strconv.Atoi(os.Getenv(childEnv))

@@ -388,7 +388,8 @@ func TestRunRealRedis(t *testing.T) {
 		t.Skip("REDIS_URL not set: no real Redis to test against")
 	}
 	// A fresh session key: the fake's update ids start from the same number
-	// in every run, and a real Redis remembers seen ones for a day.
+	// in every run, and a real Redis keeps sessions (with the ids they
+	// have seen) until they expire.
 	e := startRun(t, runOpts{redisURL: url})
 	c := converse(t, e)
 	checkMetrics(t, e, 1)
