@@ -77,7 +77,7 @@ func (c *Content) checkLengths() yamlcheck.Problems {
 	var ps yamlcheck.Problems
 	f := c.Flow
 	tooLong := func(what string, line int, r Reply, lang string) {
-		if n := len(utf16.Encode([]rune(r.Text()))); n > MaxMessage {
+		if n := utf16Len(r.Text()); n > MaxMessage {
 			ps = append(ps, yamlcheck.Problem{File: f.File, Line: line, Col: 1,
 				Msg: fmt.Sprintf("%s renders to %d characters in %q; Telegram allows %d", what, n, lang, MaxMessage)})
 		}
@@ -97,7 +97,8 @@ func (c *Content) checkLengths() yamlcheck.Problems {
 			for i := range f.Bands {
 				res := worst
 				res.Band = &f.Bands[i]
-				for j, rep := range r.verdict(res) {
+				judgement, help := r.verdictParts(res)
+				for j, rep := range []Reply{judgement, help} {
 					tooLong(fmt.Sprintf("verdict message %d for band %s", j+1, res.Band.ID), res.Band.Line, rep, lang)
 				}
 			}
@@ -105,6 +106,9 @@ func (c *Content) checkLengths() yamlcheck.Problems {
 	}
 	return ps
 }
+
+// utf16Len is the length Telegram counts a text in.
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // worstResult is a verdict with every flag, action item and contact the
 // flow can produce: the longest thing the renderer could be asked for.

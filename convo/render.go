@@ -85,9 +85,21 @@ func (r renderer) end(s *flows.Step, chosen []string) Reply {
 	return Reply{Body: body, Buttons: r.endButtons()}
 }
 
-// verdict renders the result as two messages: the judgement (band, reasons,
-// next steps, a figure), then what to find out and whom to contact.
+// verdict renders the result: the judgement (band, reasons, next steps, a
+// figure), then what to find out and whom to contact. Both go in one
+// message when they fit, so that the last tap costs no more Bot API calls
+// than any other (answer, edit, send); a verdict too long for one message
+// is sent as two, split there.
 func (r renderer) verdict(res flows.Result) []Reply {
+	judgement, help := r.verdictParts(res)
+	if joined := judgement.Body + "\n\n" + help.Body; utf16Len(joined) <= MaxMessage {
+		return []Reply{{Body: joined, Buttons: help.Buttons}}
+	}
+	return []Reply{judgement, help}
+}
+
+// verdictParts renders the two halves of a verdict.
+func (r renderer) verdictParts(res flows.Result) (judgement, help Reply) {
 	f := r.c.Flow
 	var b strings.Builder
 	b.WriteString(r.t(res.Band.Text, nil))
@@ -126,7 +138,7 @@ func (r renderer) verdict(res flows.Result) []Reply {
 		fmt.Fprintf(&b, "\n\n%s", r.t(locales.Share, map[string]any{"Link": r.shareLink}))
 	}
 	fmt.Fprintf(&b, "\n\n%s", r.t(locales.EndHint, nil))
-	return []Reply{first, {Body: b.String(), Buttons: r.endButtons()}}
+	return first, Reply{Body: b.String(), Buttons: r.endButtons()}
 }
 
 func (r renderer) endButtons() [][]Button {

@@ -28,7 +28,7 @@ func benchContent(b *testing.B) (*Content, string) {
 
 // BenchmarkRender renders what a user sees, without storage: a question
 // with its progress and buttons, the answered question the pressed message
-// becomes, and the two verdict messages at their longest.
+// becomes, and the verdict at its longest (two messages).
 func BenchmarkRender(b *testing.B) {
 	ct, name := benchContent(b)
 	f := ct.Flow
