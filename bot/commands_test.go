@@ -29,7 +29,7 @@ func TestCommands(t *testing.T) {
 	}{
 		{name: "start fresh", lang: "en", cmd: "/start", want: []string{welcomeEN}, n: 1},
 		{name: "start in Indonesian", lang: "id", cmd: "/start", want: []string{welcomeID}, n: 1},
-		{name: "start, no language code", lang: "", cmd: "/start", want: []string{welcomeID}, n: 1},
+		{name: "start, no language code gets English", lang: "", cmd: "/start", want: []string{welcomeEN}, notWant: []string{"ID "}, n: 1},
 		{name: "start, other language gets English", lang: "ms", cmd: "/start", want: []string{welcomeEN}, notWant: []string{"ID "}, n: 1},
 		{name: "start with payload", lang: "en", cmd: "/start fb_ads", want: []string{welcomeEN}, n: 1},
 		{name: "start with language payload", lang: "en", cmd: "/start tiktok-id", want: []string{welcomeID}, n: 1},

@@ -157,14 +157,11 @@ var commandIDs = []struct{ name, msg string }{
 }
 
 // SetCommands registers the command menu in Indonesian, English, and (in
-// Indonesian) for every other language.
+// English, as locales.Match answers them) for every other language.
 func (b *Bot) SetCommands(ctx context.Context) error {
 	msgs := b.core.Content().Msgs
 	for _, lang := range []string{"id", "en", ""} {
-		l := lang
-		if l == "" {
-			l = locales.Default
-		}
+		l := locales.Match(lang)
 		var cmds []models.BotCommand
 		for _, c := range commandIDs {
 			cmds = append(cmds, models.BotCommand{Command: c.name, Description: msgs.Text(l, c.msg, false, nil)})

@@ -18,7 +18,7 @@ import (
 // be served in: Indonesian for Indonesian tags and no tag, English for any
 // other language.
 var soakLangs = []struct{ code, want string }{
-	{"id", "id"}, {"id-ID", "id"}, {"", "id"}, {"in", "id"},
+	{"id", "id"}, {"id-ID", "id"}, {"", "en"}, {"in", "id"},
 	{"en", "en"}, {"en-US", "en"}, {"ms", "en"}, {"pt-br", "en"}, {"zh-hans", "en"},
 }
 

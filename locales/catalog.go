@@ -22,7 +22,8 @@ import (
 //go:embed *.yaml
 var Files embed.FS
 
-// Default is the language of users whose language we do not know.
+// Default is the language of the terminal check and of the content check's
+// summary: the bot's users are mostly Indonesian.
 const Default = "id"
 
 // Catalog is every message in every language.
@@ -144,17 +145,15 @@ func (c *Catalog) Text(lang, id string, other bool, data map[string]any) string 
 
 // Match maps a Telegram language_code (an IETF tag such as "id", "en-US")
 // to one of our languages: Indonesian for "id..." (and the old "in"),
-// English for anything else, Default when unknown.
+// English for anything else, a missing code included (Telegram sends one
+// for nearly every user; without it we cannot tell, and English is the
+// language more users outside Indonesia read).
 func Match(tag string) string {
 	tag = strings.ToLower(tag)
-	switch {
-	case tag == "":
-		return Default
-	case tag == "id" || strings.HasPrefix(tag, "id-") || tag == "in":
+	if tag == "id" || strings.HasPrefix(tag, "id-") || tag == "in" {
 		return "id"
-	default:
-		return "en"
 	}
+	return "en"
 }
 
 // Supported reports whether lang is one of the bot's languages, exactly.
