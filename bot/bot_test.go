@@ -36,6 +36,10 @@ type env struct {
 
 // start runs a bot by long polling against a fake Bot API, with content
 // from src and state in miniredis, until the test ends.
+// sessionTTL is how long the test bots keep sessions; messages that say it
+// ({{.Kept}}) render it.
+const sessionTTL = time.Hour
+
 func start(t *testing.T, src convo.Source) *env {
 	t.Helper()
 	return startBot(t, src, true)
@@ -62,7 +66,7 @@ func startWith(t *testing.T, src convo.Source, poll bool, fakeOpts []tgfake.Opti
 	t.Cleanup(func() { rdb.Close() })
 	errs := &errorLog{}
 	log := slog.New(errs)
-	core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("k")), log)
+	core := convo.NewCore(content, session.NewStore(rdb, sessionTTL), session.NewKeyer([]byte("k")), log)
 	fake := tgfake.New(fakeOpts...)
 	t.Cleanup(fake.Close)
 	ctx, cancel := context.WithCancel(context.Background())

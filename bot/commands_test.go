@@ -47,8 +47,8 @@ func TestCommands(t *testing.T) {
 		{name: "help", lang: "en", setup: toDest, cmd: "/help", want: []string{"Contacts:", "0800-1000", "Which country are you in?"}, n: 2},
 		{name: "help fresh, Indonesian", lang: "id", cmd: "/help", want: []string{"ID Contacts:", "0800-1000", "ID Which country are you in?"}, n: 2},
 		{name: "help in capitals", lang: "en", cmd: "/HELP", want: []string{"Contacts:"}, n: 2},
-		{name: "privacy", lang: "en", setup: toSource, cmd: "/privacy", want: []string{"We store little."}, n: 1},
-		{name: "privacy in Indonesian", lang: "id", cmd: "/privacy", want: []string{"ID We store little."}, n: 1},
+		{name: "privacy", lang: "en", setup: toSource, cmd: "/privacy", want: []string{"We store little, for 1 hour."}, n: 1},
+		{name: "privacy in Indonesian", lang: "id", cmd: "/privacy", want: []string{"ID We store little, for 1 jam."}, n: 1},
 		{name: "forget", lang: "en", setup: toDest, cmd: "/forget", want: []string{"Deleted."}, n: 1, gone: true},
 		{name: "forget fresh", lang: "id", cmd: "/forget", want: []string{"ID Deleted."}, n: 1, gone: true},
 		{name: "stats for a non-admin is help", lang: "en", cmd: "/stats", want: []string{"Contacts:"}, n: 2},
@@ -90,8 +90,8 @@ func TestCommands(t *testing.T) {
 	}
 }
 
-// TestForgetThenOldButton: after /forget an old button starts afresh with
-// a notice instead of failing or resurrecting the deleted answers.
+// TestForgetThenOldButton: after /forget an old button starts afresh, with
+// a toast saying why, instead of failing or resurrecting the deleted answers.
 func TestForgetThenOldButton(t *testing.T) {
 	e := start(t, miniSource)
 	u := newUser(t, e, e.fake.NewPrivateChat("en"))
@@ -102,8 +102,11 @@ func TestForgetThenOldButton(t *testing.T) {
 		t.Fatalf("keys after /forget: %v", keys)
 	}
 	got := u.do(func() { u.tap(q, "An ad") })
-	if text := joined(got); !strings.Contains(text, "Your check expired") || !strings.Contains(text, "Welcome.") {
+	if text := joined(got); !strings.HasPrefix(text, "Welcome.") {
 		t.Errorf("old button after /forget:\n%s", text)
+	}
+	if a, _ := u.c.Answer(u.queries[len(u.queries)-1]); a.Text != "Your check expired; starting again." {
+		t.Errorf("old button after /forget: toast %q", a.Text)
 	}
 	u.allAnswered()
 	e.fake.AssertNoRejections(t)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/locales"
 )
 
 // soakLangs are the users' language_code values and the language each must
@@ -135,7 +136,7 @@ func soakUser(t *testing.T, u *user, r *rand.Rand, ct *convo.Content, lang strin
 
 	// Now finish: start again, in one's own language, and tap through.
 	got := u.say("/start")
-	welcome := ct.Msgs.Text(lang, ct.Flow.Steps[ct.Flow.Start].Text, false, nil)
+	welcome := ct.Msgs.Text(lang, ct.Flow.Steps[ct.Flow.Start].Text, false, map[string]any{"Kept": locales.Duration(lang, sessionTTL)})
 	if len(got) == 0 || !strings.Contains(got[len(got)-1].Text, welcome) {
 		got = u.say("/language")
 	}

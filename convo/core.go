@@ -29,11 +29,15 @@ type Core struct {
 	now       func() time.Time
 	nonce     func() string
 	observers []Observer
+	vars      map[string]map[string]any // per language, see renderer.vars
 }
 
 // NewCore returns a core serving content from store.
 func NewCore(content *Content, store *session.Store, keyer session.Keyer, log *slog.Logger) *Core {
-	c := &Core{store: store, keyer: keyer, log: log, now: time.Now, nonce: newNonce}
+	c := &Core{store: store, keyer: keyer, log: log, now: time.Now, nonce: newNonce, vars: map[string]map[string]any{}}
+	for _, lang := range []string{"id", "en"} {
+		c.vars[lang] = map[string]any{"Kept": locales.Duration(lang, store.TTL())}
+	}
 	c.content.Store(content)
 	return c
 }
@@ -70,7 +74,7 @@ func (c *Core) Handle(ctx context.Context, req Request) Response {
 		if rec.Seen {
 			return Response{Lang: lang}
 		}
-		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink}
+		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink, vars: c.vars}
 		resp := t.run()
 		if t.forget {
 			if err := c.store.Forget(ctx, chat); err != nil {

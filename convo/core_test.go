@@ -4,12 +4,15 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/locales"
+	"github.com/selfcheck-id/selfcheck/session"
 )
 
 var miniSource = testcore.Mini()
@@ -181,14 +184,47 @@ func TestBackRestartHelpForget(t *testing.T) {
 	}
 }
 
+// TestExpiredSessionRestartsPolitely: a button pressed after the session
+// expired (after session.DefaultTTL) gets a toast saying so and a fresh
+// start; before that it still works, and any activity renews the delay.
 func TestExpiredSessionRestartsPolitely(t *testing.T) {
 	h := newHarness(t)
 	h.cmd("start")
-	self := h.button("For me")
-	h.m.FlushAll() // Redis restarted empty, or the session expired
-	resp := h.press(self)
-	if got := text(resp); !strings.Contains(got, "Your check expired") || !strings.Contains(got, "Welcome") {
-		t.Errorf("old button after expiry: %q", got)
+	h.press(h.button("For me"))
+	ad := h.button("An ad")
+	h.m.FastForward(session.DefaultTTL - time.Minute)
+	h.press(ad)
+	near := h.button("Near country")
+	h.m.FastForward(session.DefaultTTL + time.Minute)
+	resp := h.press(near)
+	if resp.Toast != "Your check expired; starting again." {
+		t.Errorf("old button after expiry: toast %q", resp.Toast)
+	}
+	if got := text(resp); !strings.HasPrefix(got, "Welcome") || strings.Contains(got, "expired") {
+		t.Errorf("old button after expiry: %q, want only the welcome", got)
+	}
+}
+
+// TestPrivacySaysHowLongAnswersAreKept: the deletion delay the bot states
+// is the store's TTL (SESSION_TTL), not a number written in the text.
+func TestPrivacySaysHowLongAnswersAreKept(t *testing.T) {
+	h := newHarness(t)
+	if got := text(h.cmd("privacy")); got != "We store little, for 3 days." {
+		t.Errorf("privacy with the default TTL: %q", got)
+	}
+	for lang, want := range map[string]string{"id": "3 hari", "en": "3 days"} {
+		if got := locales.Duration(lang, 72*time.Hour); got != want {
+			t.Errorf("Duration(%s, 72h) = %q, want %q", lang, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		lang string
+		d    time.Duration
+		want string
+	}{{"en", 24 * time.Hour, "1 day"}, {"en", 36 * time.Hour, "36 hours"}, {"id", 12 * time.Hour, "12 jam"}, {"en", 90 * time.Minute, "1 hour"}} {
+		if got := locales.Duration(tc.lang, tc.d); got != tc.want {
+			t.Errorf("Duration(%s, %v) = %q, want %q", tc.lang, tc.d, got, tc.want)
+		}
 	}
 }
 

@@ -20,9 +20,15 @@ type renderer struct {
 	shareLink string
 	// resume offers a way back to the check the emergency path paused.
 	resume bool
+	// vars are the values any message may use ({{.Kept}}), for messages
+	// rendered without values of their own.
+	vars map[string]any
 }
 
 func (r renderer) t(id string, data map[string]any) string {
+	if data == nil {
+		data = r.vars
+	}
 	return r.c.Msgs.Text(r.lang, id, r.other, data)
 }
 

@@ -18,6 +18,7 @@ type turn struct {
 	now   time.Time
 	nonce func() string
 	share string
+	vars  map[string]map[string]any // per language: values every message may use
 
 	sess   session.Session // the session to save
 	forget bool            // delete the session instead of saving
@@ -65,7 +66,7 @@ func compatible(f *flows.Flow, st flows.State) bool {
 
 func (t *turn) r() renderer {
 	return renderer{c: t.ct, lang: t.sess.Lang, other: t.sess.State.Perspective == "other", nonce: t.sess.Nonce,
-		shareLink: t.share, resume: t.sess.Paused != nil}
+		shareLink: t.share, resume: t.sess.Paused != nil, vars: t.vars[t.sess.Lang]}
 }
 
 func (t *turn) respond(replies ...Reply) Response {
@@ -201,9 +202,11 @@ func (t *turn) button() Response {
 		return stale()
 	}
 	if !t.rec.Found || t.sess.State.Step == "" {
-		// The session expired (or storage was emptied): start afresh.
-		t.pre = append(t.pre, Reply{Body: t.r().t(locales.Expired, nil)})
-		return t.respond(t.start(flows.Start)...)
+		// The session expired (or storage was emptied): say so in a toast,
+		// where the user's eyes are, and start afresh.
+		resp := t.respond(t.start(flows.Start)...)
+		resp.Toast = truncate(t.r().t(locales.Expired, nil), 200)
+		return resp
 	}
 	if tok.Nonce != t.sess.Nonce {
 		return stale()

@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -154,6 +156,24 @@ func Match(tag string) string {
 		return "id"
 	}
 	return "en"
+}
+
+// Duration says how long d is in lang, in whole days when it is a
+// multiple of a day and in hours otherwise ("3 hari", "1 day", "12 hours").
+// Messages show it as {{.Kept}}: how long answers are kept (SESSION_TTL),
+// so that what the bot says about deletion stays true when it is changed.
+func Duration(lang string, d time.Duration) string {
+	n, unit := int64(d/time.Hour), "hour"
+	if n%24 == 0 && n > 0 {
+		n, unit = n/24, "day"
+	}
+	if lang == "id" {
+		return strconv.FormatInt(n, 10) + map[string]string{"hour": " jam", "day": " hari"}[unit]
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return strconv.FormatInt(n, 10) + " " + unit
 }
 
 // Supported reports whether lang is one of the bot's languages, exactly.

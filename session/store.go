@@ -17,6 +17,11 @@ var ErrConflict = errors.New("session: changed by another writer")
 // the user is asked to try again; nothing was changed.
 var ErrUnavailable = errors.New("session: storage unavailable")
 
+// DefaultTTL is how long a session is kept after its last activity unless
+// SESSION_TTL says otherwise: long enough to come back to a check after a
+// weekend, short enough that little is kept about anyone.
+const DefaultTTL = 72 * time.Hour
+
 // Record is a loaded session with what is needed to save it back.
 type Record struct {
 	Session Session
@@ -92,6 +97,9 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 	}
 	return nil
 }
+
+// TTL is how long a session is kept after its last activity.
+func (s *Store) TTL() time.Duration { return s.ttl }
 
 // Forget deletes everything stored about the chat.
 func (s *Store) Forget(ctx context.Context, c Chat) error {

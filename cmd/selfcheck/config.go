@@ -48,10 +48,10 @@ func env(name, def string) string {
 
 // bind registers the settings shared by the commands that serve users.
 func (c *Config) bind(fs *flag.FlagSet) {
-	ttl, err := time.ParseDuration(env("SESSION_TTL", "72h"))
+	ttl, err := time.ParseDuration(env("SESSION_TTL", "72h")) // session.DefaultTTL
 	if err != nil || ttl <= 0 {
 		c.envErr = fmt.Errorf("SESSION_TTL %q: want a positive duration such as 72h", os.Getenv("SESSION_TTL"))
-		ttl = 72 * time.Hour
+		ttl = session.DefaultTTL
 	}
 	secretVar(fs, &c.Redis.URL, "redis-url", "REDIS_URL", "Redis URL (redis:// or rediss://); empty (and no --redis-addrs) starts an embedded in-memory store (env REDIS_URL)")
 	fs.Func("redis-addrs", "comma-separated host:port of a Redis Cluster, or of Sentinels with --redis-sentinel-master (env REDIS_ADDRS)", func(v string) error {

@@ -56,7 +56,7 @@ type Env struct {
 }
 
 // New starts a miniredis for the test and a Core on it serving src, with
-// sessions that live an hour. The client does not retry, so a test that
+// sessions kept as long as the bot keeps them by default. The client does not retry, so a test that
 // stops Redis sees the failure at once.
 func New(t testing.TB, src convo.Source) *Env {
 	t.Helper()
@@ -64,6 +64,6 @@ func New(t testing.TB, src convo.Source) *Env {
 	m := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: m.Addr(), MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { rdb.Close() })
-	core := convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte("test")), Quiet())
+	core := convo.NewCore(content, session.NewStore(rdb, session.DefaultTTL), session.NewKeyer([]byte("test")), Quiet())
 	return &Env{Core: core, Redis: m, Client: rdb}
 }
