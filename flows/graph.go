@@ -1,6 +1,10 @@
 package flows
 
-import "github.com/selfcheck-id/selfcheck/internal/yamlcheck"
+import (
+	"strings"
+
+	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
+)
 
 // Edges returns where step s can lead: each choice's next and, for a step
 // with a condition, the step it skips to. Verdict may be among them.
@@ -20,6 +24,11 @@ func (s *Step) Edges() []string {
 // graph checks the flow as a whole: every step reachable from the start or
 // the emergency entry, no loop that could trap a user, and every step with a
 // way to an end (the verdict or an end step).
+//
+// A `next` that points nowhere is reported where it is written (see target);
+// here it must not bury that line under the problems it alone causes. So the
+// checks run over the edges that exist, a broken edge counts as a way to an
+// end, and the step it most likely misspells counts as reached by it.
 func (c *checker) graph() {
 	f := c.f
 	reached := map[string]bool{}
@@ -35,11 +44,32 @@ func (c *checker) graph() {
 	}
 	walk(f.Start)
 	walk(f.Emergency)
-	for _, id := range f.StepOrder {
-		if !reached[id] {
-			c.add(c.at("steps", id, yamlcheck.KeyOf), "step %q cannot be reached from the start or the emergency step", id)
+	for {
+		var broken []string
+		for _, id := range []string{f.Start, f.Emergency} {
+			if id != "" && f.Steps[id] == nil {
+				broken = append(broken, id)
+			}
+		}
+		for _, id := range f.StepOrder {
+			for _, n := range f.Steps[id].Edges() {
+				if reached[id] && n != Verdict && f.Steps[n] == nil {
+					broken = append(broken, n)
+				}
+			}
+		}
+		more := false
+		for _, n := range broken {
+			if guess := c.nearest(n, reached); guess != "" && guess != Verdict {
+				walk(guess)
+				more = true
+			}
+		}
+		if !more {
+			break
 		}
 	}
+	c.unreached(reached)
 
 	// Depth-first search with colours: grey is on the current path, so an
 	// edge to a grey step closes a loop.
@@ -62,7 +92,9 @@ func (c *checker) graph() {
 			// users it skips.
 			viaChoice := s.IsEnd() || len(s.When) == 0 || n != s.Next || s.leadsTo(n)
 			if f.Steps[n] == nil {
-				ends[id] = ends[id] || (n == Verdict && viaChoice)
+				// The verdict, or a broken edge: reported already, and
+				// presumably meant to lead somewhere that ends.
+				ends[id] = ends[id] || viaChoice
 				continue
 			}
 			switch colour[n] {
@@ -83,6 +115,58 @@ func (c *checker) graph() {
 	for _, id := range f.StepOrder {
 		if !ends[id] {
 			c.add(c.at("steps", id, yamlcheck.KeyOf), "step %q has no way to a verdict or an end step", id)
+		}
+	}
+}
+
+// unreached reports the steps nothing reaches. A step reached only through
+// another unreached one is named in that one's problem, not on its own: the
+// line to fix is the first of the chain.
+func (c *checker) unreached(reached map[string]bool) {
+	f := c.f
+	fromUnreached := map[string]bool{}
+	for _, id := range f.StepOrder {
+		if !reached[id] {
+			for _, n := range f.Steps[id].Edges() {
+				if n != id {
+					fromUnreached[n] = true
+				}
+			}
+		}
+	}
+	report := func(id string) {
+		var after []string
+		var walk func(id string)
+		walk = func(id string) {
+			if reached[id] || f.Steps[id] == nil {
+				return
+			}
+			reached[id] = true
+			after = append(after, id)
+			for _, n := range f.Steps[id].Edges() {
+				walk(n)
+			}
+		}
+		walk(id)
+		n := c.at("steps", id, yamlcheck.KeyOf)
+		switch after = after[1:]; len(after) {
+		case 0:
+			c.add(n, "step %q cannot be reached from the start or the emergency step", id)
+		case 1:
+			c.add(n, "step %q cannot be reached from the start or the emergency step, so neither can step %q after it", id, after[0])
+		default:
+			c.add(n, "step %q cannot be reached from the start or the emergency step, so neither can the %d steps after it (%s)", id, len(after), strings.Join(after, ", "))
+		}
+	}
+	// First the heads of chains, then what is left (steps in a loop).
+	for _, id := range f.StepOrder {
+		if !reached[id] && !fromUnreached[id] {
+			report(id)
+		}
+	}
+	for _, id := range f.StepOrder {
+		if !reached[id] {
+			report(id)
 		}
 	}
 }

@@ -29,11 +29,6 @@ type checker struct {
 	msgs Messages
 	used map[string]bool // message IDs the flow names
 	ps   *yamlcheck.Problems
-
-	// dangling is set when a `next` points nowhere. The graph checks are
-	// then skipped: every step before the break would also be reported as
-	// having no way to an end, burying the one line that needs fixing.
-	dangling bool
 }
 
 func (c *checker) at(path ...any) *yaml.Node { return yamlcheck.Lookup(c.root, path...) }
@@ -59,9 +54,7 @@ func Validate(set *Set, msgs Messages, codeIDs []string) yamlcheck.Problems {
 		c.flags()
 		c.bands()
 		c.steps()
-		if !c.dangling {
-			c.graph()
-		}
+		c.graph()
 	}
 	validateContacts(set, &ps)
 	validateMessages(msgs, used, codeIDs, &ps)
@@ -264,9 +257,49 @@ func (c *checker) target(n *yaml.Node, next string, required bool) {
 		return
 	}
 	if next != Verdict && c.f.Steps[next] == nil {
+		if guess := c.nearest(next, nil); guess != "" {
+			c.add(n, "next %q points nowhere: no step has that id (did you mean %q?)", next, guess)
+			return
+		}
 		c.add(n, "next %q points nowhere: no step has that id (use a step id or %q)", next, Verdict)
-		c.dangling = true
 	}
+}
+
+// nearest returns the step id (or the verdict) that id most likely
+// misspells, skipping steps in except, or "" when none is close.
+func (c *checker) nearest(id string, except map[string]bool) string {
+	best, bestD := "", 0
+	for _, cand := range append([]string{Verdict}, c.f.StepOrder...) {
+		if except[cand] {
+			continue
+		}
+		if d := editDistance(id, cand); d <= max(1, min(2, len(id)/3)) && (best == "" || d < bestD) {
+			best, bestD = cand, d
+		}
+	}
+	return best
+}
+
+// editDistance counts the letters to insert, delete or change to turn a
+// into b (Levenshtein).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func sortedIDs[V any](m map[string]V) []string {

@@ -143,3 +143,101 @@ func list(ps yamlcheck.Problems) string {
 	}
 	return b.String()
 }
+
+// TestValidateBrokenNext: a `next` that points nowhere is reported once, at
+// its line, without the problems it alone causes (steps before it with no
+// way out, steps after it that only it would reach); every other problem of
+// the flow, a loop elsewhere included, is still reported with it.
+func TestValidateBrokenNext(t *testing.T) {
+	const flow = "mini/mini.yaml"
+	type want struct{ marker, msg string }
+	tests := []struct {
+		name  string
+		edits [][2]string
+		want  []want
+	}{
+		{
+			"broken next and an unrelated loop",
+			[][2]string{
+				{"{id: far, text: c.far, contacts: [embassy]}", "{id: far, text: c.far, contacts: [embassy], next: sos_halp}"},
+				{"{id: yes, text: c.yes, flags: [fee]}", "{id: yes, text: c.yes, flags: [fee], next: dest}"},
+			},
+			[]want{{"next: sos_halp", `next "sos_halp" points nowhere`}, {"", `leads back to step "dest"`}},
+		},
+		{
+			"broken next and a trap elsewhere",
+			[][2]string{
+				{"{id: far, text: c.far, contacts: [embassy]}", "{id: far, text: c.far, contacts: [embassy], next: sos_halp}"},
+				{"  fee:\n    text: q.fee\n    next: verdict\n", "  fee:\n    text: q.fee\n    next: fee\n"},
+			},
+			[]want{
+				{"next: sos_halp", `next "sos_halp" points nowhere`},
+				{"", `leads back to step "fee"`},
+				{"  fee:\n    text", `step "fee" has no way to a verdict`},
+				// The trap leaves every step before it without a way out.
+				{"  route:", `step "route" has no way to a verdict`},
+				{"  dest:", `step "dest" has no way to a verdict`},
+				{"  source:", `step "source" has no way to a verdict`},
+			},
+		},
+		{
+			"the last next broken: the steps before it are not reported",
+			[][2]string{{"    next: verdict\n", "    next: verdikt\n"}},
+			[]want{{"next: verdikt", `next "verdikt" points nowhere`}},
+		},
+		{
+			"a misspelt next: the steps after it are not reported unreachable",
+			[][2]string{{"    next: route\n", "    next: rout\n"}},
+			[]want{{"next: rout", `next "rout" points nowhere`}},
+		},
+		{
+			"a broken next: the steps after it are named once",
+			[][2]string{{"    next: route\n", "    next: nowhere\n"}},
+			[]want{
+				{"next: nowhere", `next "nowhere" points nowhere`},
+				{"  route:", `step "route" cannot be reached from the start or the emergency step, so neither can step "fee" after it`},
+			},
+		},
+		{
+			"a misspelt start: the steps are not reported unreachable",
+			[][2]string{{"start: welcome", "start: welcom"}},
+			[]want{{"start: welcom", `start step "welcom" does not exist`}},
+		},
+		{
+			"a broken next does not hide a step nothing reaches",
+			[][2]string{
+				{"    next: verdict\n", "    next: verdikt\n"},
+				{"  sos_help:\n", "  orphan:\n    text: q.fee\n    next: verdict\n    choices: [{id: x, text: c.yes}]\n  sos_help:\n"},
+			},
+			[]want{{"next: verdikt", `next "verdikt" points nowhere`}, {"  orphan:", `step "orphan" cannot be reached`}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := fixture(t)
+			for _, e := range tt.edits {
+				if !strings.Contains(files[flow], e[0]) {
+					t.Fatalf("fixture has no %q", e[0])
+				}
+				files[flow] = strings.Replace(files[flow], e[0], e[1], 1)
+			}
+			ps := check(files)
+			if len(ps) != len(tt.want) {
+				t.Errorf("want %d problems, got %d:\n%s", len(tt.want), len(ps), list(ps))
+			}
+			for _, w := range tt.want {
+				line := 0
+				if w.marker != "" {
+					line = lineOf(files[flow], w.marker)
+				}
+				found := false
+				for _, p := range ps {
+					found = found || strings.Contains(p.Msg, w.msg) && strings.HasSuffix(flow, p.File) && (line == 0 || p.Line == line)
+				}
+				if !found {
+					t.Errorf("want %q at line %d, got:\n%s", w.msg, line, list(ps))
+				}
+			}
+		})
+	}
+}
