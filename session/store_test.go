@@ -183,6 +183,34 @@ func TestSeenWindow(t *testing.T) {
 	})
 }
 
+// TestRedeliveryADayLater: Telegram retries a webhook update for up to a
+// day; a repeat 23 hours later is still recognised (the session, and the
+// ids it keeps, lives for DefaultTTL), whether or not newer updates came.
+func TestRedeliveryADayLater(t *testing.T) {
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+	ctx := context.Background()
+	st := session.NewStore(rdb, session.DefaultTTL)
+	for _, later := range []int{0, 3, 20} {
+		c := chat(t, int64(100+later))
+		ids := []int64{500}
+		for i := range later {
+			ids = append(ids, int64(501+i))
+		}
+		for _, id := range ids {
+			rec, _ := st.Load(ctx, c, id)
+			if err := st.Save(ctx, c, rec, session.Session{Nonce: "n"}, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m.FastForward(23 * time.Hour)
+		if rec, _ := st.Load(ctx, c, 500); !rec.Seen {
+			t.Errorf("update 500 re-delivered 23 h later, after %d newer ones: not seen", later)
+		}
+	}
+}
+
 // TestSchema1Upgrade: a session saved by the first schema (answers as
 // objects, seen ids in a key of their own) is read, answers and paused check
 // included, and saved back in the current one; /forget removes both keys.
