@@ -6,9 +6,12 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"sync"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 )
 
@@ -16,80 +19,243 @@ import (
 type Bar struct {
 	Label string
 	N     int64
+	// Colour of the bar; nil takes the group's.
+	Colour color.Color
+}
+
+// Group is a titled set of bars of a chart.
+type Group struct {
+	Title string
+	Note  string // one line under the title: how to read these bars
+	Bars  []Bar
+	// Colour of the group's bars; nil is blue.
+	Colour color.Color
 }
 
 var (
-	white = color.RGBA{255, 255, 255, 255}
-	ink   = color.RGBA{33, 33, 33, 255}
-	blue  = color.RGBA{52, 101, 164, 255}
+	white  = color.RGBA{255, 255, 255, 255}
+	ink    = color.RGBA{33, 33, 33, 255}
+	grey   = color.RGBA{110, 110, 110, 255}
+	blue   = color.RGBA{52, 101, 164, 255}
+	slate  = color.RGBA{120, 140, 170, 255}
+	purple = color.RGBA{117, 80, 123, 255}
 	// Band colours read lower to higher risk.
-	bandColours = map[string]color.RGBA{
-		"lower": {115, 170, 80, 255}, "medium": {237, 170, 50, 255}, "high": {204, 60, 50, 255},
-	}
+	green, amber, red = color.RGBA{115, 170, 80, 255}, color.RGBA{237, 170, 50, 255}, color.RGBA{204, 60, 50, 255}
 )
 
-// Funnel returns the bars of a campaign's funnel: started, each question
-// reached in flow order, completed.
-func Funnel(t *Totals, steps []string) []Bar {
-	bars := []Bar{{"started", t.Started}}
-	for _, s := range orderSteps(t, steps) {
-		bars = append(bars, Bar{s, t.Reached[s]})
+// Labels of the bars that are no question.
+const (
+	LabelStarted = "Started the check"
+	LabelVerdict = "Reached a verdict"
+)
+
+// Groups are the parts of a campaign's chart:
+//   - the funnel: checks started, each question everyone is asked in the
+//     flow's order, and the checks that reached a verdict (the sum of the
+//     bands);
+//   - the questions asked only when earlier answers make them apply,
+//     apart, since fewer people reaching one of them is no drop-out;
+//   - the verdict bands, lowest first;
+//   - the emergency help: its questions and the checks that ended at a
+//     help screen, not counted as verdicts.
+//
+// Every question and band of l has its bar whatever the counts.
+func Groups(t *Totals, l *Layout) []Group {
+	funnel := Group{Title: "How far people got", Note: "The questions everyone is asked, in the order asked", Colour: blue}
+	funnel.Bars = append(funnel.Bars, Bar{Label: LabelStarted, N: t.Started})
+	cond := Group{Title: "Asked only when earlier answers make them apply",
+		Note: "Fewer people here is not a drop-out: each is asked of only some", Colour: slate}
+	emergency := Group{Title: "Emergency help (apart from the check)",
+		Note: "People who asked for help now, and the help screens they got instead of a verdict", Colour: purple}
+	for _, q := range l.Questions {
+		b := Bar{Label: q.Label, N: t.Reached[q.ID]}
+		switch {
+		case q.Emergency:
+			emergency.Bars = append(emergency.Bars, b)
+		case q.Conditional:
+			cond.Bars = append(cond.Bars, b)
+		default:
+			funnel.Bars = append(funnel.Bars, b)
+		}
 	}
-	return append(bars, Bar{"completed (verdict or help)", t.Completed})
+	var verdicts int64
+	for _, n := range t.Bands {
+		verdicts += n
+	}
+	funnel.Bars = append(funnel.Bars, Bar{Label: LabelVerdict, N: verdicts})
+	bands := Group{Title: "Verdicts", Note: "How many checks ended in each band"}
+	for i, b := range l.Bands {
+		bands.Bars = append(bands.Bars, Bar{Label: b.Label, N: t.Bands[b.ID], Colour: bandColour(i, len(l.Bands))})
+	}
+	for _, e := range l.Ends {
+		emergency.Bars = append(emergency.Bars, Bar{Label: e.Label, N: t.Ends[e.ID]})
+	}
+	gs := []Group{funnel}
+	for _, g := range []Group{cond, bands, emergency} {
+		if len(g.Bars) > 0 {
+			gs = append(gs, g)
+		}
+	}
+	return gs
 }
 
-// Chart draws two titled horizontal bar charts as a PNG: the funnel and the
-// verdict bands. Counts below MinShown are drawn as no bar and read "<5".
+// bandColour is green for the lowest of n bands, red for the highest and
+// amber between.
+func bandColour(i, n int) color.Color {
+	switch {
+	case i == 0:
+		return green
+	case i == n-1:
+		return red
+	}
+	return amber
+}
+
+// Funnel returns the bars of a campaign's funnel, labelled with step ids.
+//
+// Deprecated: use Groups, which labels the bars for people, keeps the
+// questions only some are asked apart and counts verdicts apart from
+// emergency help.
+func Funnel(t *Totals, steps []string) []Bar {
+	bars := []Bar{{Label: "started", N: t.Started}}
+	for _, s := range orderSteps(t, steps) {
+		bars = append(bars, Bar{Label: s, N: t.Reached[s]})
+	}
+	return append(bars, Bar{Label: "completed (verdict or help)", N: t.Completed})
+}
+
+// Chart draws a funnel and the verdict bands.
+//
+// Deprecated: use DrawChart with Groups.
 func Chart(w io.Writer, title string, funnel []Bar, bands []Bar) error {
-	const (
-		rowH, labelW, barW, pad = 22, 260, 420, 16
-		width                   = pad + labelW + barW + 80
-	)
-	height := pad*4 + rowH*(len(funnel)+len(bands)+4)
+	bg := Group{Title: "Verdict bands"}
+	for i, b := range bands {
+		if b.Colour == nil {
+			b.Colour = bandColour(i, len(bands))
+		}
+		bg.Bars = append(bg.Bars, b)
+	}
+	return DrawChart(w, title, []Group{{Bars: funnel}, bg})
+}
+
+// Chart geometry, in pixels.
+const (
+	pad      = 16
+	labelW   = 300 // labels of LabelMax characters fit
+	barW     = 400
+	countW   = 60
+	rowH     = 22
+	titleH   = 34
+	headH    = 22
+	noteH    = 18
+	groupGap = 14
+	// stubW is the length of every bar whose count is below MinShown: the
+	// same for 0 to 4, so the picture does not tell them apart either.
+	stubW = 6
+)
+
+// Footnote is printed under every chart.
+const Footnote = "<5: fewer than 5 (0 to 4), drawn alike, so no one's answers can be told apart"
+
+var faces = sync.OnceValues(func() (regular, bold *opentype.Font) {
+	regular, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		panic(err) // the font is built in: it parses
+	}
+	bold, err = opentype.Parse(gobold.TTF)
+	if err != nil {
+		panic(err)
+	}
+	return regular, bold
+})
+
+func face(f *opentype.Font, size float64) font.Face {
+	fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		panic(err) // fixed, valid options
+	}
+	return fc
+}
+
+// DrawChart draws titled groups of horizontal bars as a PNG, all on one
+// scale. A count below MinShown is drawn as a short pale stub of fixed
+// length reading "<5", whatever the count: its bar tells no more than the
+// tables do. The picture's size depends on the bars, not on the counts.
+func DrawChart(w io.Writer, title string, groups []Group) error {
+	regularFont, boldFont := faces()
+	text, small, bold, big := face(regularFont, 13), face(regularFont, 11), face(boldFont, 13), face(boldFont, 16)
+	height := pad + titleH
+	var top int64 = 1
+	for _, g := range groups {
+		if g.Title != "" {
+			height += headH
+		}
+		if g.Note != "" {
+			height += noteH
+		}
+		height += rowH*len(g.Bars) + groupGap
+		for _, b := range g.Bars {
+			top = max(top, b.N)
+		}
+	}
+	height += noteH + pad
+	width := pad + labelW + barW + countW + pad
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), &image.Uniform{white}, image.Point{}, draw.Src)
 	y := pad
-	text(img, pad, y+13, title, ink)
-	y += rowH * 2
-	y = bars(img, y, funnel, labelW, barW, rowH, pad, nil)
-	y += rowH
-	text(img, pad, y+13, "Verdict bands", ink)
-	y += rowH
-	bars(img, y, bands, labelW, barW, rowH, pad, bandColours)
+	drawText(img, big, pad, y+18, fit(big, title, width-2*pad), ink)
+	y += titleH
+	for _, g := range groups {
+		if g.Title != "" {
+			drawText(img, bold, pad, y+16, fit(bold, g.Title, width-2*pad), ink)
+			y += headH
+		}
+		if g.Note != "" {
+			drawText(img, small, pad, y+12, fit(small, g.Note, width-2*pad), grey)
+			y += noteH
+		}
+		for _, b := range g.Bars {
+			c := b.Colour
+			if c == nil {
+				c = g.Colour
+			}
+			if c == nil {
+				c = blue
+			}
+			drawText(img, text, pad, y+16, fit(text, b.Label, labelW-8), ink)
+			length := stubW
+			if b.N >= MinShown {
+				length = max(stubW, int(int64(barW)*b.N/top))
+			} else {
+				c = pale(c)
+			}
+			x := pad + labelW
+			draw.Draw(img, image.Rect(x, y+4, x+length, y+rowH-4), &image.Uniform{c}, image.Point{}, draw.Src)
+			drawText(img, text, x+length+6, y+16, Count(b.N), ink)
+			y += rowH
+		}
+		y += groupGap
+	}
+	drawText(img, small, pad, y+12, fit(small, Footnote, width-2*pad), grey)
 	return png.Encode(w, img)
 }
 
-func bars(img *image.RGBA, y int, bs []Bar, labelW, barW, rowH, pad int, colours map[string]color.RGBA) int {
-	var top int64 = 1
-	for _, b := range bs {
-		top = max(top, b.N)
-	}
-	for _, b := range bs {
-		text(img, pad, y+15, truncateLabel(b.Label, labelW/7), ink)
-		n := b.N
-		if n < MinShown {
-			n = 0 // small counts are hidden, not drawn
-		}
-		length := int(int64(barW) * n / top)
-		c, ok := colours[b.Label]
-		if !ok {
-			c = blue
-		}
-		draw.Draw(img, image.Rect(pad+labelW, y+4, pad+labelW+length, y+rowH-4), &image.Uniform{c}, image.Point{}, draw.Src)
-		text(img, pad+labelW+length+6, y+15, Count(b.N), ink)
-		y += rowH
-	}
-	return y
+// pale mixes c half with white: the colour of a bar not drawn to scale.
+func pale(c color.Color) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.RGBA{uint8((r>>8 + 255) / 2), uint8((g>>8 + 255) / 2), uint8((b>>8 + 255) / 2), 255}
 }
 
-func text(img *image.RGBA, x, y int, s string, c color.Color) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
+func drawText(img *image.RGBA, f font.Face, x, y int, s string, c color.Color) {
+	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: f, Dot: fixed.P(x, y)}
 	d.DrawString(s)
 }
 
-func truncateLabel(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
+// fit shortens s until it is at most w pixels wide in f.
+func fit(f font.Face, s string, w int) string {
+	out := s
+	for n := len([]rune(s)); n > 1 && font.MeasureString(f, out).Ceil() > w; n-- {
+		out = Shorten(s, n-1)
 	}
-	return s
+	return out
 }

@@ -51,17 +51,13 @@ func TestExampleCampaign(t *testing.T) {
 	if len(ts) != 1 || ts[0].Campaign != "sma1-demo" || ts[0].Started != users {
 		t.Fatalf("want one campaign with %d checks started, got %+v", users, ts)
 	}
-	steps := content.Flow.StepOrder
+	layout := stats.NewLayout(content.Flow, content.Msgs)
 	var table bytes.Buffer
-	if err := stats.Write(&table, "table", ts, steps); err != nil {
+	if err := stats.Export(&table, "table", ts, layout); err != nil {
 		t.Fatal(err)
 	}
-	var bands []stats.Bar
-	for _, b := range content.Flow.Bands {
-		bands = append(bands, stats.Bar{Label: b.ID, N: ts[0].Bands[b.ID]})
-	}
 	var chart bytes.Buffer
-	if err := stats.Chart(&chart, "Campaign sma1-demo (synthetic data)", stats.Funnel(ts[0], steps), bands); err != nil {
+	if err := stats.DrawChart(&chart, "Campaign sma1-demo (synthetic data)", stats.Groups(ts[0], layout)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := png.Decode(bytes.NewReader(chart.Bytes())); err != nil {

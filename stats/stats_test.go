@@ -87,38 +87,171 @@ func TestCountersAfterScriptedConversations(t *testing.T) {
 	}
 }
 
+// TestSmallCountsAreHiddenInEveryFormat: a campaign of one person and one
+// of three people who answered differently (a verdict, the emergency door,
+// a check left half-way) give the same report, apart from the campaign
+// name, in every format and in the chart: every row of the flow is listed
+// whatever was answered, and 0 to 4 all read "<5".
 func TestSmallCountsAreHiddenInEveryFormat(t *testing.T) {
 	core, rec, rdb := setup(t)
-	play(t, core, 1, 3, "tiny", "1", "1", "2", "1")
-	play(t, core, 10, 7, "big", "1", "2", "2", "2")
-	_ = rec.Flush(context.Background())
-	ts, _ := stats.Read(context.Background(), rdb, stats.Filter{})
-	steps := []string{"welcome", "source", "dest", "route", "fee"}
-	for _, format := range []string{"table", "csv", "json"} {
-		var buf bytes.Buffer
-		if err := stats.Write(&buf, format, ts, steps); err != nil {
-			t.Fatal(err)
-		}
-		out := buf.String()
-		if strings.Contains(out, " 3\n") || strings.Contains(out, ",3\n") || strings.Contains(out, `"3"`) {
-			t.Errorf("%s shows a count of 3:\n%s", format, out)
-		}
-		if !strings.Contains(out, "<5") || !strings.Contains(out, "7") {
-			t.Errorf("%s lacks <5 or the count 7:\n%s", format, out)
-		}
-	}
-	var buf bytes.Buffer
-	_ = stats.Write(&buf, "json", ts, steps)
-	var rows []map[string]string
-	if err := json.Unmarshal(buf.Bytes(), &rows); err != nil || len(rows) == 0 {
-		t.Fatalf("json: %v", err)
-	}
-	var png1 bytes.Buffer
-	if err := stats.Chart(&png1, "big", stats.Funnel(ts[0], steps), nil); err != nil {
+	content := testcore.Content(t, testcore.Mini())
+	layout := stats.NewLayout(content.Flow, content.Msgs)
+	play(t, core, 1, 1, "camp-a", "1", "1", "2", "1")       // self, ad, near, fee: a verdict
+	play(t, core, 10, 1, "camp-b", "2", "2", "1", "1", "2") // other, office, far, route, no fee
+	play(t, core, 11, 1, "camp-b", "3", "1")                // emergency door, far: help screen
+	play(t, core, 12, 1, "camp-b", "1", "3")                // self, unknown, then gone
+	play(t, core, 20, 7, "big", "1", "2", "2", "2")
+	if err := rec.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := png.Decode(&png1); err != nil {
-		t.Errorf("chart is not a PNG: %v", err)
+	read := func(campaign string) *stats.Totals {
+		ts, err := stats.Read(context.Background(), rdb, stats.Filter{Campaign: campaign})
+		if err != nil || len(ts) != 1 {
+			t.Fatalf("%s: %v %+v", campaign, err, ts)
+		}
+		return ts[0]
+	}
+	a, b, big := read("camp-a"), read("camp-b"), read("big")
+	if a.Started != 1 || b.Started != 3 || b.Ends["sos_help"] != 1 || b.Reached["route"] != 1 || a.Answers["fee"]["yes"] != 1 {
+		t.Fatalf("the campaigns are not what the test plays: %+v %+v", a, b)
+	}
+	for _, format := range []string{"table", "csv", "json"} {
+		report := func(tot *stats.Totals) string {
+			var buf bytes.Buffer
+			if err := stats.Export(&buf, format, []*stats.Totals{tot}, layout); err != nil {
+				t.Fatal(err)
+			}
+			return strings.ReplaceAll(buf.String(), tot.Campaign, "CAMPAIGN")
+		}
+		ra, rb := report(a), report(b)
+		if ra != rb {
+			t.Errorf("%s: a campaign of one and one of three differ:\n%s\n---\n%s", format, ra, rb)
+		}
+		for _, d := range "1234" {
+			for _, shown := range []string{" " + string(d) + "\n", "," + string(d) + "\n", `"` + string(d) + `"`} {
+				if strings.Contains(ra, shown) {
+					t.Errorf("%s shows a count of %c:\n%s", format, d, ra)
+				}
+			}
+		}
+		if rbig := report(big); !strings.Contains(rbig, "7") || !strings.Contains(rbig, "<5") {
+			t.Errorf("%s lacks <5 or the count 7:\n%s", format, rbig)
+		}
+	}
+	var csvOut bytes.Buffer
+	_ = stats.Export(&csvOut, "csv", []*stats.Totals{a}, layout)
+	for _, row := range []string{"camp-a,band,,lower,<5", "camp-a,end,sos_help,,<5", "camp-a,reached,route,,<5",
+		"camp-a,answer,route,no,<5", "camp-a,answer,sos_country,other,<5", "camp-a,not-in-flow,,,<5"} {
+		if !strings.Contains(csvOut.String(), row+"\n") {
+			t.Errorf("csv lacks the row %q:\n%s", row, csvOut.String())
+		}
+	}
+	// JSON: every count is a string, "<5" below 5.
+	var jsonOut bytes.Buffer
+	_ = stats.Export(&jsonOut, "json", []*stats.Totals{a, big}, layout)
+	var rows []map[string]any
+	if err := json.Unmarshal(jsonOut.Bytes(), &rows); err != nil || len(rows) == 0 {
+		t.Fatalf("json: %v", err)
+	}
+	for _, r := range rows {
+		if c, ok := r["count"].(string); !ok || (c != stats.Suppressed && c < "5" && len(c) == 1) {
+			t.Errorf("json count %#v", r)
+		}
+	}
+	chart := func(tot *stats.Totals) []byte {
+		var buf bytes.Buffer
+		if err := stats.DrawChart(&buf, "Campaign", stats.Groups(tot, layout)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(bytes.NewReader(buf.Bytes())); err != nil {
+			t.Fatalf("chart is not a PNG: %v", err)
+		}
+		return buf.Bytes()
+	}
+	if !bytes.Equal(chart(a), chart(b)) {
+		t.Error("the charts of a campaign of one and one of three differ")
+	}
+	if bytes.Equal(chart(a), chart(big)) {
+		t.Error("the chart of a campaign of 7 looks like one of 1")
+	}
+}
+
+// TestChartHidesSmallCounts: a bar of 0, 1, 2, 3 or 4 is drawn the same
+// (a fixed stub reading "<5"); from 5 on, bars show their count.
+func TestChartHidesSmallCounts(t *testing.T) {
+	draw := func(n int64) []byte {
+		var buf bytes.Buffer
+		g := []stats.Group{{Title: "Funnel", Bars: []stats.Bar{{Label: "Started", N: 20}, {Label: "Asked", N: n}}}}
+		if err := stats.DrawChart(&buf, "Campaign", g); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	zero := draw(0)
+	for n := int64(1); n < stats.MinShown; n++ {
+		if !bytes.Equal(draw(n), zero) {
+			t.Errorf("a bar of %d is drawn differently from a bar of 0", n)
+		}
+	}
+	if bytes.Equal(draw(stats.MinShown), zero) || bytes.Equal(draw(6), draw(stats.MinShown)) {
+		t.Error("bars of 5 or more do not show their count")
+	}
+}
+
+// TestChartGroups: the funnel runs started, the questions everyone is
+// asked in the flow's order, reached a verdict (the bands' sum); the
+// question asked only when the country is far, the bands and the
+// emergency help each stand apart; labels are the questions' text.
+func TestChartGroups(t *testing.T) {
+	content := testcore.Content(t, testcore.Mini())
+	layout := stats.NewLayout(content.Flow, content.Msgs)
+	tot := &stats.Totals{Started: 30, Completed: 26,
+		Bands:   map[string]int64{"lower": 10, "high": 8},
+		Ends:    map[string]int64{"sos_help": 8},
+		Reached: map[string]int64{"welcome": 30, "source": 21, "dest": 20, "route": 6, "fee": 19, "sos_country": 9}}
+	gs := stats.Groups(tot, layout)
+	var got []string
+	for _, g := range gs {
+		got = append(got, "# "+g.Title)
+		for _, b := range g.Bars {
+			got = append(got, fmt.Sprintf("%s %d", b.Label, b.N))
+		}
+	}
+	want := []string{
+		"# How far people got", "Started the check 30", "Check an offer? 30", "Where did you find the offer? 21",
+		"Which country? 20", "Do you pay a fee? 19", "Reached a verdict 18",
+		"# Asked only when earlier answers make them apply", "Is the route indirect? 6",
+		"# Verdicts", "Lower risk 10", "Medium risk 0", "Higher risk 8",
+		"# Emergency help (apart from the check)", "Which country are you in? 9", "Help is here. 8",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("chart groups:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestShippedLabels: every bar of the shipped flow has a label for people
+// (the question's English text, not its id) of at most LabelMax characters.
+func TestShippedLabels(t *testing.T) {
+	content := testcore.Content(t, convo.Embedded)
+	layout := stats.NewLayout(content.Flow, content.Msgs)
+	seen := map[string]string{}
+	for _, g := range stats.Groups(&stats.Totals{}, layout) {
+		for _, b := range g.Bars {
+			if n := len([]rune(b.Label)); n == 0 || n > stats.LabelMax || content.Flow.Steps[b.Label] != nil ||
+				strings.ContainsAny(b.Label, "_\n") {
+				t.Errorf("label %q", b.Label)
+			}
+			if other, dup := seen[b.Label]; dup {
+				t.Errorf("two bars labelled %q (groups %q and %q)", b.Label, other, g.Title)
+			}
+			seen[b.Label] = g.Title
+		}
+	}
+	if l := stats.QuestionLabel("Almost done. How old are you?"); l != "How old are you?" {
+		t.Errorf("label %q", l)
+	}
+	if l := stats.QuestionLabel("Has the country changed since the first offer? Or were you told: x?"); l != "Has the country changed since the first…" {
+		t.Errorf("label %q", l)
 	}
 }
 

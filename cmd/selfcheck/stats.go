@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/stats"
+)
+
+// statsCommand is `selfcheck stats`: every row of the served flow for
+// every campaign, counts under 5 shown as "<5", and with --chart a chart
+// per campaign.
+func statsCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg Config
+	cfg.bind(fs)
+	var f stats.Filter
+	fs.StringVar(&f.Campaign, "campaign", "", "only this campaign (\"direct\" for users without a campaign link)")
+	fs.StringVar(&f.From, "from", "", "first day, YYYY-MM-DD")
+	fs.StringVar(&f.To, "to", "", "last day, YYYY-MM-DD")
+	format := fs.String("format", "table", "table, csv or json")
+	chart := fs.String("chart", "", "also draw a funnel chart of each campaign to this PNG file (NAME.png; one file per campaign when several)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if cfg.embeddedStore() {
+		fmt.Fprintln(stderr, "stats: set REDIS_URL (or REDIS_ADDRS) to the Redis the bot uses")
+		return 2
+	}
+	// The rows come from the flow the bot serves (the same FLOWS_DIR,
+	// LOCALES_DIR and FLOW_ID), zeros included.
+	layout, err := servedLayout(&cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "stats:", err)
+		return 2
+	}
+	log, err := newLogger(stderr, cfg.LogLevel, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "stats:", err)
+		return 2
+	}
+	rdb, closeRedis, err := connectRedis(ctx, &cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "stats:", err)
+		return 1
+	}
+	defer closeRedis()
+	ts, err := stats.Read(ctx, rdb, f)
+	if err != nil {
+		fmt.Fprintln(stderr, "stats:", err)
+		return 1
+	}
+	if err := stats.Export(stdout, *format, ts, layout); err != nil {
+		fmt.Fprintln(stderr, "stats:", err)
+		return 2
+	}
+	if *chart != "" {
+		if err := writeStatsCharts(*chart, ts, layout); err != nil {
+			fmt.Fprintln(stderr, "stats:", err)
+			return 1
+		}
+	}
+	return 0
+}
+
+// servedLayout is the report's rows: every question, choice, band and end
+// of the served flow, labelled from its messages.
+func servedLayout(cfg *Config) (*stats.Layout, error) {
+	content, ps := convo.LoadContent(cfg.source())
+	if len(ps) > 0 {
+		ps.Sort()
+		var b strings.Builder
+		for _, p := range ps {
+			b.WriteString("\n  " + p.String())
+		}
+		return nil, fmt.Errorf("the flows and messages do not load (run selfcheck validate):%s", b.String())
+	}
+	return stats.NewLayout(content.Flow, content.Msgs), nil
+}
+
+// writeStatsCharts draws each campaign's chart: to file, or with several
+// campaigns to FILE-campaign.png each.
+func writeStatsCharts(file string, ts []*stats.Totals, layout *stats.Layout) error {
+	for _, t := range ts {
+		name := file
+		if len(ts) > 1 {
+			name = fmt.Sprintf("%s-%s.png", strings.TrimSuffix(file, ".png"), t.Campaign)
+		}
+		out, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		err = stats.DrawChart(out, "Campaign "+t.Campaign, stats.Groups(t, layout))
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
