@@ -69,6 +69,10 @@ type runOpts struct {
 	// telegramLimits keeps Telegram's rate limits (a check then takes
 	// seconds); the other tests switch them off.
 	telegramLimits bool
+	// fake and sessionKey, when set, are an earlier run's: a restarted
+	// process talks to the same Bot API with the same key.
+	fake       *tgfake.Server
+	sessionKey string
 }
 
 func freeAddr(t *testing.T) string {
@@ -100,11 +104,18 @@ func startRun(t *testing.T, o runOpts) *runEnv {
 		fakeOpts = append(fakeOpts, tgfake.WithWebhookClient(&http.Client{Timeout: 5 * time.Second, Transport: toLoopback{listen}}),
 			tgfake.WithWebhookRetries(3, 50*time.Millisecond))
 	}
-	fake := tgfake.New(fakeOpts...)
-	t.Cleanup(fake.Close)
+	fake := o.fake
+	if fake == nil {
+		fake = tgfake.New(fakeOpts...)
+		t.Cleanup(fake.Close)
+	}
+	key := o.sessionKey
+	if key == "" {
+		key = fmt.Sprintf("test-%s-%d", t.Name(), time.Now().UnixNano())
+	}
 	args := []string{"run",
 		"--token", testToken, "--api-url", fake.URL(), "--bot-username", tgfake.DefaultBotUsername,
-		"--redis-url", o.redisURL, "--session-key", fmt.Sprintf("test-%s-%d", t.Name(), time.Now().UnixNano()),
+		"--redis-url", o.redisURL, "--session-key", key,
 		"--flows", "../../flows/testdata/mini", "--locales", "../../flows/testdata/mini-locales",
 		"--listen", listen, "--log-level", "debug",
 	}
@@ -398,6 +409,51 @@ func TestRunRealRedis(t *testing.T) {
 	}
 	e.stop(t, e.cancel)
 	checkNoPersonalData(t, e, c)
+}
+
+// TestRunRestartContinues stops the bot mid-check and starts a new
+// process on the same Redis: the user's next tap, on the question they
+// were at, goes on to the next question, answers kept. Against miniredis
+// (a Redis server outliving the process) and, with REDIS_URL, a real one.
+func TestRunRestartContinues(t *testing.T) {
+	urls := map[string]string{"miniredis": "redis://" + miniredis.RunT(t).Addr() + "/0"}
+	if url := os.Getenv("REDIS_URL"); url != "" {
+		urls["redis"] = url
+	}
+	for name, url := range urls {
+		t.Run(name, func(t *testing.T) {
+			key := fmt.Sprintf("restart-%d", time.Now().UnixNano())
+			e := startRun(t, runOpts{redisURL: url, sessionKey: key})
+			c := e.fake.NewPrivateChat("en-US")
+			c.SendText("/start")
+			msgs := settled(t, c, 1)
+			for range 2 { // the welcome, then the first question
+				last := msgs[len(msgs)-1]
+				if id := c.Press(last.ID, firstAnswer(last)); !c.WaitAnswered(id, waitLong) {
+					t.Fatal("tap not answered")
+				}
+				msgs = settled(t, c, len(msgs)+1)
+			}
+			at := msgs[len(msgs)-1]
+			e.stop(t, e.cancel)
+
+			e2 := startRun(t, runOpts{redisURL: url, sessionKey: key, fake: e.fake})
+			id := c.Press(at.ID, firstAnswer(at))
+			if !c.WaitAnswered(id, waitLong) {
+				t.Fatal("tap after the restart not answered")
+			}
+			if a, _ := c.Answer(id); a.Text != "" {
+				t.Errorf("tap after the restart got a toast %q (stale or expired?)", a.Text)
+			}
+			msgs = settled(t, c, len(msgs)+1)
+			next := msgs[len(msgs)-1]
+			if firstAnswer(next) == "" || next.Text == at.Text || strings.Contains(next.Text, "Welcome") {
+				t.Errorf("after the restart: %q, want the question after %q", next.Text, at.Text)
+			}
+			e2.stop(t, e2.cancel)
+			e.fake.AssertNoRejections(t)
+		})
+	}
 }
 
 // TestRunSIGTERM sends the process SIGTERM, caught by the same context as
