@@ -1,7 +1,10 @@
 package flows
 
 import (
+	"fmt"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
 )
@@ -80,6 +83,7 @@ func (c *checker) graph() {
 	)
 	colour := map[string]int{}
 	ends := map[string]bool{Verdict: true}
+	looped := map[*yaml.Node]bool{}
 	var visit func(id string)
 	visit = func(id string) {
 		colour[id] = grey
@@ -87,23 +91,27 @@ func (c *checker) graph() {
 		if s.IsEnd() {
 			ends[id] = true
 		}
-		for _, n := range s.Edges() {
-			// Only answers count towards an end: a skip helps only the
-			// users it skips.
-			viaChoice := s.IsEnd() || len(s.When) == 0 || n != s.Next || s.leadsTo(n)
+		for _, e := range c.exits(s) {
+			n := e.to
 			if f.Steps[n] == nil {
 				// The verdict, or a broken edge: reported already, and
 				// presumably meant to lead somewhere that ends.
-				ends[id] = ends[id] || viaChoice
+				ends[id] = ends[id] || e.answer
 				continue
 			}
 			switch colour[n] {
 			case grey:
-				c.add(c.at("steps", id, yamlcheck.KeyOf), "step %q leads back to step %q: a loop can trap a user (use the Back button instead)", id, n)
+				// The `next` that closes the loop is the line to change.
+				if !looped[e.node] {
+					looped[e.node] = true
+					c.add(e.node, "%s leads back to step %q: a loop can trap a user (use the Back button instead)", e.what, n)
+				}
 			case white:
 				visit(n)
 			}
-			ends[id] = ends[id] || (ends[n] && viaChoice)
+			// Only answers count towards an end: a skip helps only the
+			// users it skips.
+			ends[id] = ends[id] || (ends[n] && e.answer)
 		}
 		colour[id] = black
 	}
@@ -117,6 +125,43 @@ func (c *checker) graph() {
 			c.add(c.at("steps", id, yamlcheck.KeyOf), "step %q has no way to a verdict or an end step", id)
 		}
 	}
+}
+
+// exit is one way out of a step and the YAML that writes it.
+type exit struct {
+	to   string
+	node *yaml.Node // the choice's `next`, or the step's
+	what string     // says which, for people: `choice "no" of step "route"`
+	// answer is false for the skip of a step with a condition, when no
+	// answer takes that way too.
+	answer bool
+}
+
+// exits lists the ways out of s: the skip of a step with a condition, then
+// each choice's next (its own, or the step's it falls back on).
+func (c *checker) exits(s *Step) []exit {
+	var out []exit
+	stepNext := c.at("steps", s.ID, "next")
+	if stepNext == nil {
+		stepNext = c.at("steps", s.ID, yamlcheck.KeyOf)
+	}
+	what := fmt.Sprintf("the `next` of step %q", s.ID)
+	if len(s.When) > 0 && s.Next != "" {
+		out = append(out, exit{s.Next, stepNext, what, false})
+	}
+	for i, ch := range s.Choices {
+		switch {
+		case ch.Next != "":
+			n := c.at("steps", s.ID, "choices", i, "next")
+			if n == nil {
+				n = c.at("steps", s.ID, "choices", i)
+			}
+			out = append(out, exit{ch.Next, n, fmt.Sprintf("choice %q of step %q", ch.ID, s.ID), true})
+		case s.Next != "":
+			out = append(out, exit{s.Next, stepNext, what, true})
+		}
+	}
+	return out
 }
 
 // unreached reports the steps nothing reaches. A step reached only through

@@ -71,7 +71,8 @@ func TestValidateBrokenFixtures(t *testing.T) {
 		{"next points nowhere", flow, "    next: verdict\n", "    next: verdikt\n", "next: verdikt", `next "verdikt" points nowhere`},
 		{"choice next points nowhere", flow, "{id: near, text: c.near}", "{id: near, text: c.near, next: moon}", "next: moon", `next "moon" points nowhere`},
 		{"unreachable step", flow, "  sos_help:\n", "  orphan:\n    text: q.fee\n    next: verdict\n    choices: [{id: x, text: c.yes}]\n  sos_help:\n", "  orphan:", `step "orphan" cannot be reached`},
-		{"loop", flow, "      - {id: no, text: c.no}\n  fee:", "      - {id: no, text: c.no, next: source}\n  fee:", "  route:", `leads back to step "source"`},
+		{"loop", flow, "      - {id: no, text: c.no}\n  fee:", "      - {id: no, text: c.no, next: source}\n  fee:", "{id: no, text: c.no, next: source}", `leads back to step "source"`},
+		{"loop through the step's next", flow, "  fee:\n    text: q.fee\n    next: verdict\n", "  fee:\n    text: q.fee\n    next: dest\n", "next: dest\n    choices:\n      - {id: yes, text: c.yes, flags: [fee]}", `leads back to step "dest"`},
 		{"no path to a verdict", flow, "  fee:\n    text: q.fee\n    next: verdict\n", "  fee:\n    text: q.fee\n    next: fee\n", "  fee:\n    text: q.fee", `step "fee" has no way to a verdict`},
 		{"one broken next, one problem", flow, "      - {id: no, text: c.no}\n  fee:", "      - {id: no, text: c.no, next: gone}\n  fee:", "next: gone", `next "gone" points nowhere`},
 		{"message missing in a locale", en, "q.source: Where did you find the offer?\n", "", "", `message "q.source" (text of step source) is missing in the "en" locale file`},
@@ -162,7 +163,7 @@ func TestValidateBrokenNext(t *testing.T) {
 				{"{id: far, text: c.far, contacts: [embassy]}", "{id: far, text: c.far, contacts: [embassy], next: sos_halp}"},
 				{"{id: yes, text: c.yes, flags: [fee]}", "{id: yes, text: c.yes, flags: [fee], next: dest}"},
 			},
-			[]want{{"next: sos_halp", `next "sos_halp" points nowhere`}, {"", `leads back to step "dest"`}},
+			[]want{{"next: sos_halp", `next "sos_halp" points nowhere`}, {"flags: [fee], next: dest}", `leads back to step "dest"`}},
 		},
 		{
 			"broken next and a trap elsewhere",
@@ -172,7 +173,7 @@ func TestValidateBrokenNext(t *testing.T) {
 			},
 			[]want{
 				{"next: sos_halp", `next "sos_halp" points nowhere`},
-				{"", `leads back to step "fee"`},
+				{"next: fee\n    choices:\n      - {id: yes, text: c.yes, flags: [fee]}", `leads back to step "fee"`},
 				{"  fee:\n    text", `step "fee" has no way to a verdict`},
 				// The trap leaves every step before it without a way out.
 				{"  route:", `step "route" has no way to a verdict`},
