@@ -3,12 +3,14 @@ package bot
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf16"
 
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/tgfake"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
@@ -80,6 +82,18 @@ func checkVerdict(t testing.TB, ct *convo.Content, msgs []tgfake.Message, lang s
 	}
 	if len(answerButtons(contacts)) > 0 {
 		t.Errorf("answer buttons after the verdict: %+v", contacts.Buttons)
+	}
+	// A restart button, and a share button that opens Telegram's share
+	// screen with the bot's link, which the text gives as well.
+	var restart, share bool
+	for _, row := range contacts.Buttons {
+		for _, b := range row {
+			restart = restart || strings.HasPrefix(b.CallbackData, string(flows.TokRestart)+":")
+			share = share || b.URL == "https://t.me/share/url?url="+url.QueryEscape("https://t.me/"+tgfake.DefaultBotUsername)
+		}
+	}
+	if !restart || !share || !strings.Contains(contacts.Text, "https://t.me/"+tgfake.DefaultBotUsername) {
+		t.Errorf("the verdict lacks a restart button (%v), a share button (%v) or the link in its text: %+v", restart, share, contacts.Buttons)
 	}
 }
 
