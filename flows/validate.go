@@ -1,9 +1,11 @@
 package flows
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf16"
 
 	"gopkg.in/yaml.v3"
 
@@ -17,7 +19,22 @@ type Messages interface {
 	Keys(lang string) []string
 	// Pos is where a message is defined, for "nothing uses it" problems.
 	Pos(lang, id string) yamlcheck.Problem
+	// Text is the message as users read it (id itself, not a variant, when
+	// other is false), for the length rules.
+	Text(lang, id string, other bool, data map[string]any) string
 }
+
+const (
+	// MaxMessage is Telegram's limit on one message, in UTF-16 code units
+	// (the way Telegram counts characters). Rendering adds to a message, so
+	// the content checks also measure whole rendered messages.
+	MaxMessage = 4096
+	// MaxQuestion keeps each question short enough to read on a phone.
+	MaxQuestion = 400
+)
+
+// textLen is the length of s as Telegram counts it: UTF-16 code units.
+func textLen(s string) int { return len(utf16.Encode([]rune(s))) }
 
 var idRe = regexp.MustCompile(`^[a-z0-9_]+$`)
 
@@ -176,6 +193,7 @@ func (c *checker) steps() {
 			tn = sn
 		}
 		c.msg(tn, s.Text, "text of step "+id)
+		c.questionLength(s, sn)
 		c.target(c.at("steps", id, "next"), s.Next, s.Next != "")
 		for i, cid := range s.Contacts {
 			c.contact(c.at("steps", id, "contacts", i), cid)
@@ -199,6 +217,24 @@ func (c *checker) steps() {
 		seen := map[string]int{}
 		for i, ch := range s.Choices {
 			c.choice(s, i, ch, seen)
+		}
+	}
+}
+
+// questionLength checks that a question, in every language and for
+// someone else too (its ".other" variant), stays within MaxQuestion.
+func (c *checker) questionLength(s *Step, n *yaml.Node) {
+	if s.IsEnd() || s.Text == "" {
+		return
+	}
+	for _, lang := range c.msgs.Languages() {
+		for _, id := range []string{s.Text, s.Text + ".other"} {
+			if !c.msgs.Has(lang, id) {
+				continue
+			}
+			if l := textLen(c.msgs.Text(lang, id, false, nil)); l > MaxQuestion {
+				c.add(n, "the question of step %q (message %s in the %q locale file) is %d characters long; keep a question to %d so it reads well on a phone", s.ID, id, lang, l, MaxQuestion)
+			}
 		}
 	}
 }
@@ -379,7 +415,8 @@ func validateContacts(set *Set, ps *yamlcheck.Problems) {
 func compact(s string) string { return strings.ReplaceAll(s, " ", "") }
 
 // validateMessages finds messages nothing uses, code messages missing from
-// a language, and ".other" variants present in one language only (flow
+// a language, messages too long for one Telegram message even before they
+// are rendered, and ".other" variants present in one language only (flow
 // messages missing from a language are reported at the flow line that names
 // them). A "<id>.other" variant counts as used when <id> is.
 func validateMessages(msgs Messages, used map[string]bool, codeIDs []string, ps *yamlcheck.Problems) {
@@ -390,6 +427,11 @@ func validateMessages(msgs Messages, used map[string]bool, codeIDs []string, ps 
 			}
 		}
 		for _, id := range msgs.Keys(lang) {
+			if l := textLen(msgs.Text(lang, id, false, nil)); l > MaxMessage {
+				p := msgs.Pos(lang, id)
+				p.Msg = fmt.Sprintf("message %s is %d characters long; Telegram allows %d in one message", id, l, MaxMessage)
+				*ps = append(*ps, p)
+			}
 			base, variant := strings.CutSuffix(id, ".other")
 			if !used[base] {
 				p := msgs.Pos(lang, id)
