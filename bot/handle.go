@@ -100,16 +100,35 @@ func updateKind(u *models.Update) string {
 	return "other"
 }
 
-// sendStats answers an admin's /stats with the campaign report.
+// statsMax is the longest /stats reply, in characters: under Telegram's
+// 4096 for one message.
+const statsMax = 4000
+
+// StatsCut ends a /stats reply that was too long for one message.
+const StatsCut = "… (cut: use `selfcheck stats` for the full report)"
+
+// sendStats answers an admin's /stats with the campaign report. A report
+// too long for one message is cut after its last whole line that fits,
+// and says so.
 func (b *Bot) sendStats(ctx context.Context, chatID int64) {
 	text, err := b.report(ctx)
 	if err != nil {
 		text = "statistics unavailable: " + err.Error()
 	}
-	if r := []rune(text); len(r) > 4000 {
-		text = string(r[:4000]) + "\n…"
+	b.deliver(ctx, chatID, 0, convo.Response{Replies: []convo.Reply{{Body: cutStats(text)}}})
+}
+
+// cutStats cuts text to statsMax characters, notice included.
+func cutStats(text string) string {
+	r := []rune(text)
+	if len(r) <= statsMax {
+		return text
 	}
-	b.deliver(ctx, chatID, 0, convo.Response{Replies: []convo.Reply{{Body: text}}})
+	keep := string(r[:statsMax-len([]rune(StatsCut))-1])
+	if i := strings.LastIndexByte(keep, '\n'); i > 0 {
+		keep = keep[:i]
+	}
+	return keep + "\n" + StatsCut
 }
 
 // parseCommand reads "/name@bot arg" into name and arg.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -50,6 +51,37 @@ func TestStatsForAdmins(t *testing.T) {
 	}
 	if n := asked.Load(); n != 1 {
 		t.Errorf("a report was made for a non-admin (%d in all)", n)
+	}
+	e.fake.AssertNoRejections(t)
+}
+
+// TestStatsTooLongIsCutAndSaysSo: a report longer than one message is cut
+// after a whole line and ends saying where the full report is.
+func TestStatsTooLongIsCutAndSaysSo(t *testing.T) {
+	var long strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&long, "campaign-%03d  answer  destination  unknown  <5\n", i)
+	}
+	e, _ := startWithStats(t, long.String())
+	admin := newUser(t, e, e.fake.NewPrivateChat("en"))
+	got := admin.say("/stats")
+	if len(got) != 1 {
+		t.Fatalf("%d messages, want 1:\n%s", len(got), joined(got))
+	}
+	text := got[0].Text
+	if !strings.HasSuffix(text, "\n"+StatsCut) || len([]rune(text)) > statsMax {
+		t.Errorf("a cut report must end with %q within %d characters; got %d:\n%s", StatsCut, statsMax, len([]rune(text)), text)
+	}
+	body := strings.TrimSuffix(text, "\n"+StatsCut)
+	if !strings.HasPrefix(long.String(), body+"\n") {
+		t.Errorf("the report is not cut after a whole line:\n%s", body)
+	}
+
+	// A report that fits is sent as it is, without the notice.
+	e2, _ := startWithStats(t, adminReport)
+	admin2 := newUser(t, e2, e2.fake.NewPrivateChat("en"))
+	if got := admin2.say("/stats"); len(got) != 1 || strings.Contains(got[0].Text, StatsCut) {
+		t.Errorf("a short report: %s", joined(got))
 	}
 	e.fake.AssertNoRejections(t)
 }

@@ -111,33 +111,6 @@ func bandColour(i, n int) color.Color {
 	return amber
 }
 
-// Funnel returns the bars of a campaign's funnel, labelled with step ids.
-//
-// Deprecated: use Groups, which labels the bars for people, keeps the
-// questions only some are asked apart and counts verdicts apart from
-// emergency help.
-func Funnel(t *Totals, steps []string) []Bar {
-	bars := []Bar{{Label: "started", N: t.Started}}
-	for _, s := range orderSteps(t, steps) {
-		bars = append(bars, Bar{Label: s, N: t.Reached[s]})
-	}
-	return append(bars, Bar{Label: "completed (verdict or help)", N: t.Completed})
-}
-
-// Chart draws a funnel and the verdict bands.
-//
-// Deprecated: use DrawChart with Groups.
-func Chart(w io.Writer, title string, funnel []Bar, bands []Bar) error {
-	bg := Group{Title: "Verdict bands"}
-	for i, b := range bands {
-		if b.Colour == nil {
-			b.Colour = bandColour(i, len(bands))
-		}
-		bg.Bars = append(bg.Bars, b)
-	}
-	return DrawChart(w, title, []Group{{Bars: funnel}, bg})
-}
-
 // Chart geometry, in pixels.
 const (
 	pad      = 16

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"text/tabwriter"
 )
@@ -149,70 +148,4 @@ func write(w io.Writer, format string, rs []line) error {
 		return enc.Encode(out)
 	}
 	return fmt.Errorf("unknown format %q: use table, csv or json", format)
-}
-
-// Write exports totals knowing only the flow's step order.
-//
-// Deprecated: it lists only the rows that were counted, so a small
-// campaign's rows name its answers; use Export with NewLayout.
-func Write(w io.Writer, format string, ts []*Totals, steps []string) error {
-	return write(w, format, lines(ts, steps))
-}
-
-// lines flattens totals in a stable order, steps in flow order, listing
-// only what was counted (see Write).
-func lines(ts []*Totals, steps []string) []line {
-	var out []line
-	for _, t := range ts {
-		c := t.Campaign
-		out = append(out, line{c, "started", "", "", t.Started}, line{c, "completed", "", "", t.Completed})
-		for _, b := range sortedKeys(t.Bands) {
-			out = append(out, line{c, "band", "", b, t.Bands[b]})
-		}
-		for _, e := range sortedKeys(t.Ends) {
-			out = append(out, line{c, "end", e, "", t.Ends[e]})
-		}
-		for _, s := range orderSteps(t, steps) {
-			out = append(out, line{c, "reached", s, "", t.Reached[s]}, line{c, "abandoned", s, "", t.Abandoned(s)})
-			for _, ch := range sortedKeys(t.Answers[s]) {
-				out = append(out, line{c, "answer", s, ch, t.Answers[s][ch]})
-			}
-		}
-	}
-	return out
-}
-
-// orderSteps lists the steps t saw: first in flow order, then the rest.
-func orderSteps(t *Totals, steps []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range steps {
-		if t.Reached[s] > 0 || len(t.Answers[s]) > 0 {
-			out = append(out, s)
-			seen[s] = true
-		}
-	}
-	var rest []string
-	for s := range t.Reached {
-		if !seen[s] {
-			rest = append(rest, s)
-			seen[s] = true
-		}
-	}
-	for s := range t.Answers {
-		if !seen[s] {
-			rest = append(rest, s)
-		}
-	}
-	sort.Strings(rest)
-	return append(out, rest...)
-}
-
-func sortedKeys(m map[string]int64) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -87,16 +87,6 @@ func NewLayout(f *flows.Flow, msgs Messages) *Layout {
 	return l
 }
 
-// layoutOfSteps is the layout known from step ids alone (no choices, no
-// bands): what the deprecated Write and Funnel get.
-func layoutOfSteps(steps []string) *Layout {
-	l := &Layout{}
-	for _, s := range steps {
-		l.Questions = append(l.Questions, Question{ID: s, Label: s})
-	}
-	return l
-}
-
 func (l *Layout) question(id string) *Question {
 	for i := range l.Questions {
 		if l.Questions[i].ID == id {

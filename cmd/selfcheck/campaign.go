@@ -12,8 +12,6 @@ import (
 	tg "github.com/go-telegram/bot"
 
 	"github.com/selfcheck-id/selfcheck/campaign"
-	"github.com/selfcheck-id/selfcheck/flows"
-	"github.com/selfcheck-id/selfcheck/stats"
 )
 
 // campaignFlags are the flags link and qr share.
@@ -111,89 +109,4 @@ func cmdQR(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	}
 	fmt.Fprintf(stdout, "%s: QR code of %s\n", *out, link)
 	return 0
-}
-
-func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cfg Config
-	cfg.bind(fs)
-	var f stats.Filter
-	fs.StringVar(&f.Campaign, "campaign", "", "only this campaign (\"direct\" for users without a campaign link)")
-	fs.StringVar(&f.From, "from", "", "first day, YYYY-MM-DD")
-	fs.StringVar(&f.To, "to", "", "last day, YYYY-MM-DD")
-	format := fs.String("format", "table", "table, csv or json")
-	chart := fs.String("chart", "", "also draw a funnel chart of each campaign to this PNG file (NAME.png; one file per campaign when several)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if cfg.embeddedStore() {
-		fmt.Fprintln(stderr, "stats: set REDIS_URL (or REDIS_ADDRS) to the Redis the bot uses")
-		return 2
-	}
-	log, err := newLogger(stderr, cfg.LogLevel, false)
-	if err != nil {
-		fmt.Fprintln(stderr, "stats:", err)
-		return 2
-	}
-	rdb, closeRedis, err := connectRedis(ctx, &cfg, log)
-	if err != nil {
-		fmt.Fprintln(stderr, "stats:", err)
-		return 1
-	}
-	defer closeRedis()
-	ts, err := stats.Read(ctx, rdb, f)
-	if err != nil {
-		fmt.Fprintln(stderr, "stats:", err)
-		return 1
-	}
-	steps := stepOrder(&cfg)
-	if err := stats.Write(stdout, *format, ts, steps); err != nil {
-		fmt.Fprintln(stderr, "stats:", err)
-		return 2
-	}
-	if *chart != "" {
-		if err := writeCharts(*chart, ts, steps); err != nil {
-			fmt.Fprintln(stderr, "stats:", err)
-			return 1
-		}
-	}
-	return 0
-}
-
-// stepOrder is the served flow's question order, for reports.
-func stepOrder(cfg *Config) []string {
-	src := cfg.source()
-	set, _ := flows.Load(src.Flows, src.FlowsDir)
-	for _, id := range set.IDs() {
-		if cfg.FlowID == "" || id == cfg.FlowID {
-			return set.Flows[id].StepOrder
-		}
-	}
-	return nil
-}
-
-func writeCharts(file string, ts []*stats.Totals, steps []string) error {
-	for _, t := range ts {
-		name := file
-		if len(ts) > 1 {
-			name = fmt.Sprintf("%s-%s.png", strings.TrimSuffix(file, ".png"), t.Campaign)
-		}
-		out, err := os.Create(name)
-		if err != nil {
-			return err
-		}
-		var bands []stats.Bar
-		for _, b := range []string{"lower", "medium", "high"} {
-			bands = append(bands, stats.Bar{Label: b, N: t.Bands[b]})
-		}
-		err = stats.Chart(out, "Campaign "+t.Campaign, stats.Funnel(t, steps), bands)
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -173,8 +173,9 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if err != nil {
 			return "", err
 		}
+		c := core.Content()
 		var buf strings.Builder
-		err = stats.Write(&buf, "table", ts, core.Content().Flow.StepOrder)
+		err = stats.Export(&buf, "table", ts, stats.NewLayout(c.Flow, c.Msgs))
 		return buf.String(), err
 	}
 	b, err := bot.New(ctx, core, cfg.Token, bot.WithAPIURL(cfg.APIURL), bot.WithUsername(cfg.BotName),

@@ -12,10 +12,10 @@ import (
 	"github.com/selfcheck-id/selfcheck/stats"
 )
 
-// statsCommand is `selfcheck stats`: every row of the served flow for
+// cmdStats is `selfcheck stats`: every row of the served flow for
 // every campaign, counts under 5 shown as "<5", and with --chart a chart
 // per campaign.
-func statsCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg Config

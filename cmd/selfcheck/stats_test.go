@@ -44,7 +44,7 @@ var miniFlags = []string{"--flows", "../../flows/testdata/mini", "--locales", ".
 func runStats(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = statsCommand(context.Background(), append(append([]string{}, miniFlags...), args...), nil, &out, &errOut)
+	code = cmdStats(context.Background(), append(append([]string{}, miniFlags...), args...), nil, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -108,7 +108,7 @@ func TestStatsCharts(t *testing.T) {
 func TestStatsRefusesBrokenFlows(t *testing.T) {
 	url := statsRedis(t)
 	var out, errOut bytes.Buffer
-	code := statsCommand(context.Background(), []string{"--redis-url", url, "--flows", t.TempDir()}, nil, &out, &errOut)
+	code := cmdStats(context.Background(), []string{"--redis-url", url, "--flows", t.TempDir()}, nil, &out, &errOut)
 	if code != 2 || !strings.Contains(errOut.String(), "validate") || out.Len() != 0 {
 		t.Errorf("exit %d, stderr %q, stdout %q", code, errOut.String(), out.String())
 	}
