@@ -7,7 +7,9 @@ import (
 )
 
 // Diagram draws the flow for people: steps as boxes, choices on the arrows
-// with their flags and scores, end steps and verdict bands as end nodes.
+// with their flags and scores, end steps as end nodes, and the verdict as a
+// decision that leads to one end node per band, the arrows saying which
+// scores (or other rules) give that band.
 // format is "mermaid" (renders on GitHub) or "dot" (Graphviz).
 func Diagram(f *Flow, format string) (string, error) {
 	var b strings.Builder
@@ -18,8 +20,11 @@ func Diagram(f *Flow, format string) (string, error) {
 		b.WriteString("flowchart TD\n")
 		node = func(id, label, shape string) {
 			open, close := "[", "]"
-			if shape == "end" {
+			switch shape {
+			case "end":
 				open, close = "([", "])"
+			case "decision":
+				open, close = "{", "}"
 			}
 			fmt.Fprintf(&b, "  %s%s\"%s\"%s\n", id, open, mermaidEscape(label), close)
 		}
@@ -38,8 +43,11 @@ func Diagram(f *Flow, format string) (string, error) {
 		fmt.Fprintf(&b, "digraph %q {\n  rankdir=TB;\n  node [shape=box];\n", f.ID)
 		node = func(id, label, shape string) {
 			s := "box"
-			if shape == "end" {
+			switch shape {
+			case "end":
 				s = "ellipse"
+			case "decision":
+				s = "diamond"
 			}
 			fmt.Fprintf(&b, "  %q [label=%q, shape=%s];\n", id, label, s)
 		}
@@ -66,11 +74,12 @@ func Diagram(f *Flow, format string) (string, error) {
 		}
 		node(id, label, "box")
 	}
-	bands := make([]string, 0, len(f.Bands))
-	for _, band := range f.Bands {
-		bands = append(bands, fmt.Sprintf("%s from %d", band.ID, band.Min))
+	// The verdict decides the band from the score: a decision with one end
+	// node per band. Step ids are lower case, so "Band1" cannot clash.
+	node(Verdict, "verdict", "decision")
+	for i, band := range f.Bands {
+		node(bandNode(i), band.ID+"\n"+scoreRange(f, i), "end")
 	}
-	node(Verdict, "verdict: "+strings.Join(bands, ", ")+"\nany critical flag: "+lastBand(f), "end")
 	for _, id := range f.StepOrder {
 		s := f.Steps[id]
 		if len(s.When) > 0 {
@@ -79,6 +88,9 @@ func Diagram(f *Flow, format string) (string, error) {
 		for _, c := range s.Choices {
 			edge(id, c.NextOr(s), choiceLabel(f, c), false)
 		}
+	}
+	for i := range f.Bands {
+		edge(Verdict, bandNode(i), bandRule(f, i), false)
 	}
 	if format == "dot" {
 		b.WriteString("}\n")
@@ -120,11 +132,47 @@ func whenText(when map[string][]string) string {
 	return strings.Join(parts, " and ")
 }
 
-func lastBand(f *Flow) string {
-	if len(f.Bands) == 0 {
-		return ""
+func bandNode(i int) string { return fmt.Sprintf("Band%d", i+1) }
+
+// scoreRange says which scores fall in band i: "score 3-7", "score ≥ 8".
+func scoreRange(f *Flow, i int) string {
+	lo := f.Bands[i].Min
+	switch {
+	case len(f.Bands) == 1:
+		return "any score"
+	case i == len(f.Bands)-1:
+		return fmt.Sprintf("score ≥ %d", lo)
+	case f.Bands[i+1].Min-1 <= lo:
+		return fmt.Sprintf("score %d", lo)
+	default:
+		return fmt.Sprintf("score %d-%d", lo, f.Bands[i+1].Min-1)
 	}
-	return f.Bands[len(f.Bands)-1].ID
+}
+
+// bandRule is the score range of band i and the rules that lift a verdict
+// into it whatever the score (see Evaluate): enough "I don't know" answers
+// give the second band, a critical flag the highest.
+func bandRule(f *Flow, i int) string {
+	rules := []string{scoreRange(f, i)}
+	if i == 1 && f.UnknownsForMedium > 0 {
+		rules = append(rules, fmt.Sprintf("%d+ unknowns", f.UnknownsForMedium))
+	}
+	if i > 0 && i == len(f.Bands)-1 && hasCritical(f) {
+		rules = append(rules, "a critical flag")
+	}
+	if len(rules) == 1 {
+		return rules[0]
+	}
+	return strings.Join(rules[:len(rules)-1], ", ") + " or " + rules[len(rules)-1]
+}
+
+func hasCritical(f *Flow) bool {
+	for _, fl := range f.Flags {
+		if fl != nil && fl.Critical {
+			return true
+		}
+	}
+	return false
 }
 
 // mermaidEscape keeps labels inside Mermaid's quoted strings.
