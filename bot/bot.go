@@ -49,6 +49,7 @@ type Bot struct {
 	admins   map[int64]bool
 	report   func(context.Context) (string, error)
 	token    string // only to keep it out of logs
+	groups   groupNotices
 }
 
 // Option configures a Bot.
@@ -123,7 +124,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 		// Updates reach us in order; the dispatcher keeps each chat's order
 		// while chats run in parallel.
 		tg.WithNotAsyncHandlers(),
-		tg.WithDefaultHandler(func(ctx context.Context, _ *tg.Bot, u *models.Update) { b.chats.add(ctx, u) }),
+		tg.WithDefaultHandler(func(_ context.Context, _ *tg.Bot, u *models.Update) { b.chats.add(u) }),
 		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redact(err, token)) }),
 	}
 	if cfg.apiURL != "" {
@@ -171,8 +172,17 @@ func (b *Bot) Poll(ctx context.Context) error {
 	}
 	b.log.Info("polling for updates", "bot", b.username)
 	b.api.Start(ctx)
-	b.chats.wait()
+	b.finish(shutdownGrace)
 	return nil
+}
+
+// finish lets the updates in hand be handled, at most grace; what is left
+// after that is cancelled and dropped (Telegram does not resend it: the
+// poll offset, or the webhook's 200, has confirmed it).
+func (b *Bot) finish(grace time.Duration) {
+	if !b.chats.shutdown(grace) {
+		b.log.Warn("shutdown: updates still in progress after the grace period were cancelled", "grace", grace.String())
+	}
 }
 
 // redact removes the token from an error's text (URLs of Bot API calls

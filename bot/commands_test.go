@@ -53,6 +53,8 @@ func TestCommands(t *testing.T) {
 		{name: "forget fresh", lang: "id", cmd: "/forget", want: []string{"ID Deleted."}, n: 1, gone: true},
 		{name: "stats for a non-admin is help", lang: "en", cmd: "/stats", want: []string{"Contacts:"}, n: 2},
 		{name: "unknown command re-prompts", lang: "en", setup: toSource, cmd: "/foo", want: []string{"Please tap a button.", sourceEN}, n: 2},
+		{name: "a command to another bot is not ours", lang: "en", setup: toSource, cmd: "/restart@other_bot", want: []string{"Please tap a button.", sourceEN}, n: 2},
+		{name: "our name in other capitals is ours", lang: "en", setup: toSource, cmd: "/restart@SelfCheck_Test_Bot", want: []string{welcomeEN}, n: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,9 +307,15 @@ func TestGroupChat(t *testing.T) {
 				!strings.Contains(got[0].Text, "https://t.me/selfcheck_test_bot?start=") || len(got[0].Buttons) != 0 {
 				t.Fatalf("group reply to %q: %s", cmd, joined(got))
 			}
-			for _, s := range []string{"hello bot", "1", "ya", "https://t.me/x"} {
+			for _, s := range []string{"hello bot", "1", "ya", "https://t.me/x", "/start@other_bot"} {
 				if got := g.say(s); len(got) != 0 {
 					t.Errorf("the bot answered %q in a group: %s", s, joined(got))
+				}
+			}
+			// One line is enough: more commands soon after get silence.
+			for _, again := range []string{"/start", "/help@selfcheck_test_bot"} {
+				if got := g.say(again); len(got) != 0 {
+					t.Errorf("the bot answered %q again in the group: %s", again, joined(got))
 				}
 			}
 			g.pressData(got[0].ID, "a:00000000:welcome:self")
@@ -427,4 +435,18 @@ func TestFiftyTapsAtOnce(t *testing.T) {
 			t.Errorf("telegram rejected: %s", r)
 		}
 	}
+}
+
+// TestGroupCommandToAnotherBot: in a group with several bots, a command
+// addressed to another one is not answered; one addressed to us is.
+func TestGroupCommandToAnotherBot(t *testing.T) {
+	e := start(t, miniSource)
+	g := newUser(t, e, e.fake.NewGroupChat())
+	if got := g.say("/start@other_bot"); len(got) != 0 {
+		t.Errorf("answered a command to another bot: %s", joined(got))
+	}
+	if got := g.say("/start@selfcheck_test_bot"); len(got) != 1 {
+		t.Errorf("our own command: %d replies", len(got))
+	}
+	e.fake.AssertNoRejections(t)
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -20,14 +21,21 @@ type dispatcher struct {
 	mu      sync.Mutex
 	queues  map[int64][]*models.Update
 	wg      sync.WaitGroup
+	// work is the context updates are handled in. It outlives the request
+	// that brought an update (a webhook call returns at once) and ends
+	// only when shutdown's grace period is over, which stops waits for
+	// rate limits and retries.
+	work     context.Context
+	stopWork context.CancelFunc
 }
 
 func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {
-	return &dispatcher{handle: handle, dropped: func() {}, queues: map[int64][]*models.Update{}}
+	work, stop := context.WithCancel(context.Background())
+	return &dispatcher{handle: handle, dropped: func() {}, queues: map[int64][]*models.Update{}, work: work, stopWork: stop}
 }
 
 // add queues an update behind the earlier ones of its chat.
-func (d *dispatcher) add(ctx context.Context, u *models.Update) {
+func (d *dispatcher) add(u *models.Update) {
 	chat := chatOf(u)
 	d.mu.Lock()
 	q, busy := d.queues[chat]
@@ -42,9 +50,7 @@ func (d *dispatcher) add(ctx context.Context, u *models.Update) {
 		return
 	}
 	d.wg.Add(1)
-	// The work outlives the request that brought it (a webhook call returns
-	// at once), so it must not end with that request's context.
-	go d.drain(context.WithoutCancel(ctx), chat)
+	go d.drain(d.work, chat)
 }
 
 func (d *dispatcher) drain(ctx context.Context, chat int64) {
@@ -57,6 +63,15 @@ func (d *dispatcher) drain(ctx context.Context, chat int64) {
 			d.mu.Unlock()
 			return
 		}
+		if ctx.Err() != nil {
+			// Shut down: what is still queued is dropped.
+			delete(d.queues, chat)
+			d.mu.Unlock()
+			for range q {
+				d.dropped()
+			}
+			return
+		}
 		u := q[0]
 		d.queues[chat] = q[1:]
 		d.mu.Unlock()
@@ -64,8 +79,24 @@ func (d *dispatcher) drain(ctx context.Context, chat int64) {
 	}
 }
 
-// wait blocks until every queued update has been handled.
-func (d *dispatcher) wait() { d.wg.Wait() }
+// shutdown waits for the queued updates to be handled, at most grace; then
+// it cancels the work in progress (a handler waiting for a rate limit or a
+// retry returns at once), drops what is still queued and waits for the
+// handlers to return. It reports whether everything was handled in time.
+func (d *dispatcher) shutdown(grace time.Duration) bool {
+	done := make(chan struct{})
+	go func() { d.wg.Wait(); close(done) }()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+	}
+	d.stopWork()
+	<-done
+	return false
+}
 
 // chatOf returns the chat an update belongs to (0 for kinds we ignore,
 // which then share one queue).

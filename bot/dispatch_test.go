@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -25,20 +26,50 @@ func TestDispatcherBoundsOneChat(t *testing.T) {
 	msg := func(chat int64) *models.Update {
 		return &models.Update{Message: &models.Message{Chat: models.Chat{ID: chat}}}
 	}
-	d.add(context.Background(), msg(1))
+	d.add(msg(1))
 	<-started                 // the first is being handled, out of the queue
 	for range maxQueue + 30 { // maxQueue wait, 30 are too many
-		d.add(context.Background(), msg(1))
+		d.add(msg(1))
 	}
-	d.add(context.Background(), msg(2))
+	d.add(msg(2))
 	for handled.Load() < 1 { // chat 2 goes through while chat 1 is stuck
 	}
 	close(release)
-	d.wait()
+	if !d.shutdown(time.Minute) {
+		t.Fatal("not all handled within a minute")
+	}
 	if got := dropped.Load(); got != 30 {
 		t.Errorf("dropped %d updates, want 30", got)
 	}
 	if got := handled.Load(); got != maxQueue+1+1 {
 		t.Errorf("handled %d updates, want %d", got, maxQueue+2)
 	}
+}
+
+// TestDispatcherShutdownCancelsAfterGrace: at shutdown a handler stuck
+// waiting (for a rate limit, a retry) gets the grace period, then its
+// context is cancelled; what is still queued is dropped, not handled, and
+// shutdown returns.
+func TestDispatcherShutdownCancelsAfterGrace(t *testing.T) {
+	var handled, dropped atomic.Int64
+	d := newDispatcher(func(ctx context.Context, _ *models.Update) {
+		handled.Add(1)
+		<-ctx.Done() // waits as a rate limit would, until cancelled
+	})
+	d.dropped = func() { dropped.Add(1) }
+	for range 5 {
+		d.add(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 7}}})
+	}
+	d.add(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 8}}})
+	start := time.Now()
+	if d.shutdown(100 * time.Millisecond) {
+		t.Error("shutdown reports everything handled")
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("shutdown took %s", took)
+	}
+	if handled.Load() != 2 || dropped.Load() != 4 {
+		t.Errorf("handled %d (want 2, one per chat), dropped %d (want 4)", handled.Load(), dropped.Load())
+	}
+	d.add(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 9}}})
 }

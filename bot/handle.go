@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -44,7 +45,7 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) {
 		return
 	}
 	req := convo.Request{ChatID: m.Chat.ID, UpdateID: u.ID, LangHint: lang, Kind: convo.KindText, Text: m.Text}
-	if name, arg, ok := parseCommand(m.Text); ok {
+	if name, arg, ok := b.parseCommand(m.Text); ok {
 		req.Kind, req.Command, req.Text = convo.KindCommand, name, arg
 		if name == "stats" {
 			if b.admins[m.Chat.ID] && b.report != nil {
@@ -59,9 +60,10 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) {
 }
 
 // onGroup answers a command in a group with one line pointing to a private
-// chat, and ignores everything else: the check is personal.
+// chat, at most once in groupQuiet per group, and ignores everything else:
+// the check is personal, and a group is not to be flooded.
 func (b *Bot) onGroup(ctx context.Context, m *models.Message, lang string) {
-	if !strings.HasPrefix(m.Text, "/") {
+	if _, _, ok := b.parseCommand(m.Text); !ok || !b.groups.allow(m.Chat.ID, time.Now()) {
 		return
 	}
 	text := b.core.Content().Msgs.Text(locales.Match(lang), locales.PrivateOnly, false, map[string]any{"Link": b.Link("group")})
@@ -131,14 +133,51 @@ func cutStats(text string) string {
 	return keep + "\n" + StatsCut
 }
 
-// parseCommand reads "/name@bot arg" into name and arg.
-func parseCommand(text string) (name, arg string, ok bool) {
+// parseCommand reads "/name@bot arg" into name and arg. A command
+// addressed to another bot ("/start@otherbot", in a group with several
+// bots) is not ours: ok is false.
+func (b *Bot) parseCommand(text string) (name, arg string, ok bool) {
 	if !strings.HasPrefix(text, "/") {
 		return "", "", false
 	}
 	word, arg, _ := strings.Cut(text[1:], " ")
-	name, _, _ = strings.Cut(word, "@")
+	name, to, addressed := strings.Cut(word, "@")
+	if addressed && !strings.EqualFold(to, b.username) {
+		return "", "", false
+	}
 	return strings.ToLower(name), strings.TrimSpace(arg), name != ""
+}
+
+// groupQuiet is how long the bot stays silent in a group after pointing it
+// to a private chat: one line is enough, and Telegram allows a bot only 20
+// messages a minute in a group.
+const groupQuiet = 10 * time.Minute
+
+// groupNotices remembers, in memory, when each group was last answered.
+type groupNotices struct {
+	mu   sync.Mutex
+	last map[int64]time.Time
+}
+
+// allow reports whether group may be answered now, and if so notes it.
+func (g *groupNotices) allow(group int64, now time.Time) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if t, ok := g.last[group]; ok && now.Sub(t) < groupQuiet {
+		return false
+	}
+	if g.last == nil || len(g.last) >= 10000 {
+		for id, t := range g.last {
+			if now.Sub(t) >= groupQuiet {
+				delete(g.last, id)
+			}
+		}
+		if g.last == nil {
+			g.last = map[int64]time.Time{}
+		}
+	}
+	g.last[group] = now
+	return true
 }
 
 func (b *Bot) answer(ctx context.Context, id, toast string) {

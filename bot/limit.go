@@ -35,6 +35,10 @@ type limiter struct {
 	global  *rate.Limiter
 	perChat rate.Limit
 	burst   int
+	// perGroup is Telegram's 20 messages a minute in a group (chat ids
+	// below zero), with groupBurst of them at once: at most
+	// groupBurst+60*perGroup = 20 in any minute.
+	perGroup rate.Limit
 
 	mu    sync.Mutex
 	chats map[int64]*chatLimit
@@ -46,7 +50,7 @@ type chatLimit struct {
 }
 
 func newLimiter(r rateLimits) *limiter {
-	l := &limiter{global: rate.NewLimiter(rate.Inf, 1), perChat: rate.Inf, burst: max(r.burst, 1), chats: map[int64]*chatLimit{}}
+	l := &limiter{global: rate.NewLimiter(rate.Inf, 1), perChat: rate.Inf, perGroup: rate.Inf, burst: max(r.burst, 1), chats: map[int64]*chatLimit{}}
 	if r.global > 0 {
 		// Telegram counts messages in one-second windows. A bucket of rate
 		// g and burst b lets b+g through in a second, so it refills at 90%
@@ -57,9 +61,15 @@ func newLimiter(r rateLimits) *limiter {
 	}
 	if r.perChat > 0 {
 		l.perChat = rate.Limit(r.perChat)
+		l.perGroup = rate.Limit(float64(groupPerMinute-groupBurst) / 60)
 	}
 	return l
 }
+
+const (
+	groupPerMinute = 20
+	groupBurst     = 2
+)
 
 // wait blocks until chat may receive one more message.
 func (l *limiter) wait(ctx context.Context, chat int64) error {
@@ -76,6 +86,9 @@ func (l *limiter) forChat(chat int64) *rate.Limiter {
 	c := l.chats[chat]
 	if c == nil {
 		c = &chatLimit{l: rate.NewLimiter(l.perChat, l.burst)}
+		if chat < 0 {
+			c.l = rate.NewLimiter(l.perGroup, groupBurst)
+		}
 		l.chats[chat] = c
 		if len(l.chats) > 10000 {
 			l.sweep(now)

@@ -48,3 +48,35 @@ func TestRateLimitsHold(t *testing.T) {
 	}
 	e.fake.AssertNoRejections(t)
 }
+
+// TestGroupBucketKeepsTwentyAMinute: a group's bucket lets through at most
+// 20 messages in any 60 seconds, however fast the bot would send; a
+// private chat keeps its one a second with a burst.
+func TestGroupBucketKeepsTwentyAMinute(t *testing.T) {
+	l := newLimiter(defaultLimits)
+	group, private := l.forChat(-1001), l.forChat(42)
+	if private.Limit() != 1 || private.Burst() != defaultLimits.burst {
+		t.Errorf("private chat: %v/s burst %d", private.Limit(), private.Burst())
+	}
+	t0 := time.Now()
+	var sent []time.Duration
+	for at := time.Duration(0); at < 5*time.Minute; at += 100 * time.Millisecond {
+		if group.AllowN(t0.Add(at), 1) {
+			sent = append(sent, at)
+		}
+	}
+	for i := range sent {
+		n := 0
+		for _, s := range sent[i:] {
+			if s-sent[i] < time.Minute {
+				n++
+			}
+		}
+		if n > groupPerMinute {
+			t.Fatalf("%d group messages in the minute from %v", n, sent[i])
+		}
+	}
+	if len(sent) < 80 {
+		t.Errorf("only %d group messages in 5 minutes: the bucket is stricter than it needs to be", len(sent))
+	}
+}

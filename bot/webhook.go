@@ -51,7 +51,7 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			return
 		}
 		_, _ = io.Copy(io.Discard, body)
-		b.chats.add(r.Context(), &u)
+		b.chats.add(&u)
 		w.WriteHeader(http.StatusOK)
 	})
 }
@@ -100,12 +100,11 @@ func (b *Bot) Webhook(ctx context.Context, webhookURL, secret, listen string, ex
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err = srv.Shutdown(sctx)
-	done := make(chan struct{})
-	go func() { b.chats.wait(); close(done) }()
-	select {
-	case <-done:
-	case <-sctx.Done():
-		b.log.Warn("shutdown: updates still in progress after the grace period")
-	}
+	b.finish(time.Until(deadlineOf(sctx)))
 	return err
+}
+
+func deadlineOf(ctx context.Context) time.Time {
+	d, _ := ctx.Deadline()
+	return d
 }
