@@ -106,6 +106,8 @@ func chatOf(u *models.Update) int64 {
 		return u.Message.Chat.ID
 	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
 		return u.CallbackQuery.Message.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.InaccessibleMessage != nil:
+		return u.CallbackQuery.Message.InaccessibleMessage.Chat.ID
 	case u.CallbackQuery != nil:
 		return u.CallbackQuery.From.ID
 	}

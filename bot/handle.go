@@ -26,10 +26,12 @@ func (b *Bot) process(ctx context.Context, u *models.Update) {
 			b.log.Error("panic while handling an update", "panic", r, "stack", string(debug.Stack()))
 		}
 	}()
+	// Edited messages and other update kinds are ignored: an edit of an
+	// earlier answer must not answer the question on screen now.
 	switch {
 	case u.CallbackQuery != nil:
 		b.onButton(ctx, u)
-	case u.Message != nil && u.Message.Text != "":
+	case u.Message != nil:
 		b.onMessage(ctx, u)
 	}
 }
@@ -44,8 +46,14 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) {
 		b.onGroup(ctx, m, lang)
 		return
 	}
-	req := convo.Request{ChatID: m.Chat.ID, UpdateID: u.ID, LangHint: lang, Kind: convo.KindText, Text: m.Text}
-	if name, arg, ok := b.parseCommand(m.Text); ok {
+	// A photo, sticker or voice note is no answer either: it gets the
+	// re-prompt like junk text (a caption counts as text).
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	req := convo.Request{ChatID: m.Chat.ID, UpdateID: u.ID, LangHint: lang, Kind: convo.KindText, Text: text}
+	if name, arg, ok := b.parseCommand(text); ok {
 		req.Kind, req.Command, req.Text = convo.KindCommand, name, arg
 		if name == "stats" {
 			if b.admins[m.Chat.ID] && b.report != nil {
@@ -72,14 +80,25 @@ func (b *Bot) onGroup(ctx context.Context, m *models.Message, lang string) {
 
 func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 	q := u.CallbackQuery
-	msg := q.Message.Message
-	if msg == nil || msg.Chat.Type != models.ChatTypePrivate {
-		// An old or foreign message we cannot edit: answer, change nothing.
+	chat, pressed := q.From.ID, 0
+	switch m := q.Message; {
+	case m.Message != nil:
+		chat, pressed = m.Message.Chat.ID, m.Message.ID
+		if m.Message.Chat.Type != models.ChatTypePrivate {
+			b.answer(ctx, q.ID, "") // a button in a group: answer, change nothing
+			return
+		}
+	case m.InaccessibleMessage != nil:
+		// A message too old for Telegram to show us (over 48 hours): the
+		// tap still counts, but the message cannot be edited.
+		chat = m.InaccessibleMessage.Chat.ID
+	}
+	if chat <= 0 {
 		b.answer(ctx, q.ID, "")
 		return
 	}
 	resp := b.core.Handle(ctx, convo.Request{
-		ChatID: msg.Chat.ID, UpdateID: u.ID, LangHint: q.From.LanguageCode,
+		ChatID: chat, UpdateID: u.ID, LangHint: q.From.LanguageCode,
 		Kind: convo.KindButton, Data: q.Data,
 	})
 	// The client shows a spinner until the press is answered: answer before
@@ -87,7 +106,7 @@ func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 	// (and so gets a toast) depends on the session the core reads, and the
 	// core is back within the Redis timeouts even when Redis is down.
 	b.answer(ctx, q.ID, resp.Toast)
-	b.deliver(ctx, msg.Chat.ID, msg.ID, resp)
+	b.deliver(ctx, chat, pressed, resp)
 }
 
 func updateKind(u *models.Update) string {

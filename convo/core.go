@@ -83,6 +83,11 @@ func (c *Core) Handle(ctx context.Context, req Request) Response {
 			c.notify(ctx, Outcome{Forgotten: true, Lang: resp.Lang})
 			return resp
 		}
+		if !rec.Found && t.sess.State.Step == "" && t.sess.Paused == nil {
+			// Nothing begun (/privacy in a new chat, a forged tap after
+			// /forget): nothing to keep, so nothing is stored.
+			return resp
+		}
 		err = c.store.Save(ctx, chat, rec, t.sess, req.UpdateID)
 		if errors.Is(err, session.ErrConflict) {
 			continue

@@ -326,3 +326,46 @@ func TestHelpPausesTheCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingStoredUntilACheckBegins: a new chat that only reads (/privacy)
+// or sends a forged tap leaves nothing in Redis, and its next message gets
+// the welcome, not a notice that the questions changed.
+func TestNothingStoredUntilACheckBegins(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("privacy")
+	if resp := h.press("x:12345678::"); resp.Toast == "" || len(resp.Replies) != 0 {
+		t.Errorf("forged tap in a new chat: %+v", resp)
+	}
+	if keys := h.m.Keys(); len(keys) != 0 {
+		t.Errorf("stored before any check began: %v", keys)
+	}
+	got := text(h.text("hello"))
+	if !strings.HasPrefix(got, "Welcome") || strings.Contains(got, "questions changed") {
+		t.Errorf("first message after /privacy: %q", got)
+	}
+	if keys := h.m.Keys(); len(keys) != 1 {
+		t.Errorf("after the welcome: keys %v, want the session", keys)
+	}
+}
+
+// TestLanguageDoubleTap: the language button tapped twice switches once;
+// the screen left behind in the old language goes stale.
+func TestLanguageDoubleTap(t *testing.T) {
+	h := newHarness(t)
+	h.cmd("start")
+	lang, oldAnswer := h.button("Bahasa Indonesia"), h.button("For me")
+	first := h.press(lang)
+	if got := text(first); !strings.Contains(got, "ID Language") || !strings.Contains(got, "ID Welcome") {
+		t.Fatalf("language switch: %q", got)
+	}
+	if again := h.press(lang); again.Toast == "" || len(again.Replies) != 0 {
+		t.Errorf("second tap of the language button: %+v", again)
+	}
+	if old := h.press(oldAnswer); old.Toast == "" || len(old.Replies) != 0 {
+		t.Errorf("an answer on the screen left in English: %+v", old)
+	}
+	h.last = first
+	if got := text(h.press(h.button("ID For me"))); !strings.Contains(got, "ID Where") {
+		t.Errorf("answer on the new screen: %q", got)
+	}
+}

@@ -31,7 +31,8 @@ func (t *turn) run() Response {
 	t.sess = t.rec.Session
 	if !t.rec.Found {
 		t.sess = session.Session{Lang: locales.Match(t.req.LangHint)}
-	} else if st := t.sess.State; st.Flow != f.ID || st.Version != f.Version {
+	} else if st := t.sess.State; st.Flow != "" && (st.Flow != f.ID || st.Version != f.Version) {
+		// (An empty state is no check at all, not another flow's.)
 		if compatible(f, st) {
 			t.sess.State.Flow, t.sess.State.Version = f.ID, f.Version
 		} else {
@@ -181,12 +182,15 @@ func (t *turn) screen() []Reply {
 	return []Reply{r.question(s, n, total, len(st.Answers))}
 }
 
+// switchLanguage shows the screen again in lang. The screen in the other
+// language is left behind with its buttons, so a new nonce makes them stale.
 func (t *turn) switchLanguage(lang string) Response {
 	t.sess.Lang = lang
 	note := Reply{Body: t.r().t(locales.LanguageSet, nil)}
 	if t.sess.State.Step == "" {
 		return t.respond(append([]Reply{note}, t.start(flows.Start)...)...)
 	}
+	t.sess.Nonce = t.nonce()
 	return t.respond(append([]Reply{note}, t.screen()...)...)
 }
 
@@ -231,6 +235,9 @@ func (t *turn) button() Response {
 	case flows.TokLanguage:
 		if !locales.Supported(tok.Choice) {
 			return stale() // forged: the bot only offers its own languages
+		}
+		if tok.Choice == t.sess.Lang {
+			return stale() // a double tap: already switched
 		}
 		return t.switchLanguage(tok.Choice)
 	}
