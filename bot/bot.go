@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -50,6 +51,7 @@ type Bot struct {
 	report   func(context.Context) (string, error)
 	token    string // only to keep it out of logs
 	groups   groupNotices
+	answered sync.Map // ids of callback queries answered early, see answerEarly
 }
 
 // Option configures a Bot.
@@ -118,6 +120,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newLimiter(cfg.limits), rec: cfg.rec,
 		admins: cfg.admins, report: cfg.report, token: token}
 	b.chats = newDispatcher(b.process)
+	b.chats.waiting = b.answerEarly
 	b.chats.dropped = func() { b.log.Warn("a chat sent updates faster than they can be handled: update dropped") }
 	tgOpts := []tg.Option{
 		tg.WithSkipGetMe(),

@@ -13,11 +13,23 @@ import (
 // must not grow memory without end, so updates beyond it are dropped.
 const maxQueue = 100
 
+// earlyAfter is how many queued updates make a new one wait long enough to
+// be acknowledged before it is handled: each may send two messages at one
+// a second per chat.
+const earlyAfter = 2
+
 // dispatcher runs each chat's updates one at a time, in arrival order, and
 // different chats in parallel. A chat's goroutine lives while it has work.
 type dispatcher struct {
 	handle  func(context.Context, *models.Update)
 	dropped func() // called for each update dropped from a full queue
+	// waiting is called for an update that has to wait behind several
+	// earlier ones of its chat (earlyAfter or more queued, besides the
+	// one in hand); it must not block. A button press is answered there
+	// at once, so that its spinner does not run while the chat's earlier
+	// replies go out at Telegram's pace. A press behind just one or two
+	// (a double tap) waits to be answered with its stale-button toast.
+	waiting func(context.Context, *models.Update)
 	mu      sync.Mutex
 	queues  map[int64][]*models.Update
 	wg      sync.WaitGroup
@@ -31,7 +43,8 @@ type dispatcher struct {
 
 func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {
 	work, stop := context.WithCancel(context.Background())
-	return &dispatcher{handle: handle, dropped: func() {}, queues: map[int64][]*models.Update{}, work: work, stopWork: stop}
+	return &dispatcher{handle: handle, dropped: func() {}, waiting: func(context.Context, *models.Update) {},
+		queues: map[int64][]*models.Update{}, work: work, stopWork: stop}
 }
 
 // add queues an update behind the earlier ones of its chat.
@@ -43,6 +56,9 @@ func (d *dispatcher) add(u *models.Update) {
 		d.mu.Unlock()
 		d.dropped()
 		return
+	}
+	if len(q) >= earlyAfter {
+		d.waiting(d.work, u)
 	}
 	d.queues[chat] = append(q, u)
 	d.mu.Unlock()

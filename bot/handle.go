@@ -104,8 +104,11 @@ func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 	// The client shows a spinner until the press is answered: answer before
 	// any other Bot API call. Not before the core: whether the tap is stale
 	// (and so gets a toast) depends on the session the core reads, and the
-	// core is back within the Redis timeouts even when Redis is down.
-	b.answer(ctx, q.ID, resp.Toast)
+	// core is back within the Redis timeouts even when Redis is down. A
+	// press that had to queue was answered on arrival (answerEarly).
+	if _, early := b.answered.LoadAndDelete(q.ID); !early {
+		b.answer(ctx, q.ID, resp.Toast)
+	}
 	b.deliver(ctx, chat, pressed, resp)
 }
 
@@ -197,6 +200,20 @@ func (g *groupNotices) allow(group int64, now time.Time) bool {
 	}
 	g.last[group] = now
 	return true
+}
+
+// answerEarly answers a button press that has to wait behind earlier
+// updates of its chat, without a toast: Telegram gives up on a press not
+// answered within seconds, and a chat that typed fast may have several
+// replies still to go out at one a second. The press is then handled as
+// usual, without a second answer.
+func (b *Bot) answerEarly(ctx context.Context, u *models.Update) {
+	if u.CallbackQuery == nil {
+		return
+	}
+	id := u.CallbackQuery.ID
+	b.answered.Store(id, true)
+	go b.answer(ctx, id, "")
 }
 
 func (b *Bot) answer(ctx context.Context, id, toast string) {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/selfcheck-id/selfcheck/internal/tgfake"
 )
 
 // TestNonTextMessagesGetTheReprompt: a photo, a sticker or a voice note in
@@ -52,6 +54,41 @@ func TestTapOnInaccessibleMessage(t *testing.T) {
 	}
 	if a, ok := u.c.Answer(u.queries[0]); !ok || a.Text != "" {
 		t.Errorf("answered %v with %q", ok, a.Text)
+	}
+	e.fake.AssertNoRejections(t)
+}
+
+// TestPressBehindAQueueIsAnsweredAtOnce: a user who typed fast has replies
+// still going out at one a second; a button pressed then is answered on
+// arrival, long before those replies are out, not after them (Telegram
+// gives up on a press not answered within seconds). It is still applied,
+// in order, after them.
+func TestPressBehindAQueueIsAnsweredAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds of real time: replies go out at Telegram's pace")
+	}
+	e := startWith(t, miniSource, true, []tgfake.Option{tgfake.WithEnforcedRateLimits()}, WithRateLimits(defaultLimits.global, defaultLimits.perChat, defaultLimits.burst))
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	welcome := u.say("/start")[0]
+	for range 6 {
+		u.send("hello?") // each gets the re-prompt and the welcome again: 12 messages
+	}
+	id := u.pressData(welcome.ID, buttonData(t, welcome, "For me"))
+	if !u.c.WaitAnswered(id, 20*time.Second) {
+		t.Fatal("the press was never answered")
+	}
+	if n := len(u.c.Messages()); n >= 1+12 {
+		t.Errorf("the press was answered only after the %d messages queued before it", n-1)
+	}
+	if !e.done.wait(u.c.ID, u.sent, 30*time.Second) {
+		t.Fatal("the queue was not handled within 30 s")
+	}
+	if last := u.last(); !strings.Contains(last.Text, "Where did you find the offer?") {
+		t.Errorf("after the queue: %q, want the press applied last", last.Text)
+	}
+	u.allAnswered()
+	if st := e.fake.Stats(); st.ChatRateExceeded > 0 {
+		t.Errorf("%d messages over the chat limit", st.ChatRateExceeded)
 	}
 	e.fake.AssertNoRejections(t)
 }
