@@ -119,6 +119,7 @@ func (r renderer) verdictParts(res flows.Result) (judgement, help Reply) {
 			// Say that there are more: a cut list must not read as complete.
 			fmt.Fprintf(&b, "\n• %s", r.t(locales.MoreReasons, map[string]any{"N": more}))
 		}
+		fmt.Fprintf(&b, "\n%s", r.t(locales.VerdictILO, map[string]any{"List": r.indicators(res.Flags)}))
 	}
 	if len(res.Band.Steps) > 0 {
 		fmt.Fprintf(&b, "\n\n%s", r.t(locales.VerdictSteps, nil))
@@ -145,6 +146,20 @@ func (r renderer) verdictParts(res flows.Result) (judgement, help Reply) {
 	}
 	fmt.Fprintf(&b, "\n\n%s", r.t(locales.EndHint, nil))
 	return first, Reply{Body: b.String(), Buttons: r.endButtons()}
+}
+
+// indicators names the ILO indicators of flags, each once, in the order of
+// the flags (strongest first).
+func (r renderer) indicators(flags []*flows.Flag) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, fl := range flags {
+		if !seen[fl.Indicator] {
+			seen[fl.Indicator] = true
+			names = append(names, r.t(flows.IndicatorMessage(fl.Indicator), nil))
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func (r renderer) endButtons() [][]Button {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
 
@@ -46,5 +47,32 @@ func TestVerdictOneMessageWhenItFits(t *testing.T) {
 			t.Errorf("%s: the last message lacks the contacts", lang)
 		}
 		t.Logf("%s: longest verdict %d characters in %d message(s)", lang, joined, len(got))
+	}
+}
+
+// TestVerdictNamesTheILOIndicators: the reasons end with the ILO
+// indicators of the signs found, each named once in the user's language,
+// strongest sign's first.
+func TestVerdictNamesTheILOIndicators(t *testing.T) {
+	ct, ps := LoadContent(Embedded)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	f := ct.Flow
+	res := flows.Result{Band: &f.Bands[len(f.Bands)-1]}
+	for _, id := range []string{"passport_kept", "fee_charged", "debt_travel"} {
+		if f.Flags[id] == nil {
+			t.Fatalf("the shipped flow has no flag %q", id)
+		}
+		res.Flags = append(res.Flags, f.Flags[id])
+	}
+	for lang, want := range map[string]string{
+		"en": "these signs come under: retention of identity documents, debt bondage.",
+		"id": "tanda-tanda ini termasuk: penahanan dokumen identitas, jeratan utang.",
+	} {
+		r := renderer{c: ct, lang: lang, nonce: "abcd1234"}
+		if got := r.verdict(res)[0].Body; !strings.Contains(got, want) {
+			t.Errorf("%s: no %q in\n%s", lang, want, got)
+		}
 	}
 }

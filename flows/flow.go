@@ -85,7 +85,9 @@ type Flag struct {
 	Weight int `yaml:"weight"`
 	// Critical forces the highest band whatever the score.
 	Critical bool `yaml:"critical"`
-	// Indicator is the ILO forced-labour indicator the sign belongs to.
+	// Indicator is the ILO forced-labour indicator the sign belongs to:
+	// one of Indicators. The verdict names the indicators of the signs
+	// found, each by its message IndicatorMessage(id).
 	Indicator string `yaml:"indicator"`
 	// Reason is the message ID of the one line that says why it matters.
 	Reason string `yaml:"reason"`
@@ -132,3 +134,16 @@ func (s *Step) Choice(id string) *Choice {
 
 // counted reports whether the step counts in progress ("3/12").
 func (s *Step) counted() bool { return !s.IsEnd() && (s.Progress == nil || *s.Progress) }
+
+// Indicators are the ILO's eleven indicators of forced labour (ILO
+// Special Action Programme to Combat Forced Labour, 2012; listed in
+// shared/domain/facts.md, section 3), the frame the warning signs are
+// grouped in.
+var Indicators = []string{
+	"abuse_of_vulnerability", "deception", "restriction_of_movement", "isolation",
+	"physical_and_sexual_violence", "intimidation_and_threats", "retention_of_identity_documents",
+	"withholding_of_wages", "debt_bondage", "abusive_working_and_living_conditions", "excessive_overtime",
+}
+
+// IndicatorMessage is the message ID of an indicator's name.
+func IndicatorMessage(indicator string) string { return "ilo." + indicator }

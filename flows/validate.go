@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf16"
@@ -143,8 +144,13 @@ func (c *checker) flags() {
 		if fl.Weight < 0 {
 			c.add(c.at("flags", id, "weight"), "flag %q has a negative weight", id)
 		}
-		if fl.Indicator == "" {
+		switch {
+		case fl.Indicator == "":
 			c.add(n, "flag %q has no ILO indicator", id)
+		case !slices.Contains(Indicators, fl.Indicator):
+			c.add(c.at("flags", id, "indicator"), "indicator %q of flag %q is not one of the ILO's eleven: %s", fl.Indicator, id, strings.Join(Indicators, ", "))
+		default:
+			c.msg(c.at("flags", id, "indicator"), IndicatorMessage(fl.Indicator), "name of ILO indicator "+fl.Indicator)
 		}
 		c.msg(n, fl.Reason, "reason of flag "+id)
 		if !raised[id] {

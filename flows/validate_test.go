@@ -81,6 +81,8 @@ func TestValidateBrokenFixtures(t *testing.T) {
 		{"callback data over 64 bytes", flow, "{id: office, text: c.office}", "{id: " + strings.Repeat("o", 50) + ", text: c.office}", strings.Repeat("o", 50), "the button data would be"},
 		{"undefined flag", flow, "flags: [socmed]", "flags: [social]", "flags: [social]", `flag "social" is not defined`},
 		{"flag never raised", flow, "  socmed:\n    weight: 2\n", "  unused:\n    weight: 1\n    indicator: deception\n    reason: flag.socmed\n  socmed:\n    weight: 2\n", "  unused:", `flag "unused" is never raised`},
+		{"indicator not the ILO's", flow, "    indicator: debt_bondage\n", "    indicator: debt_bandage\n", "indicator: debt_bandage", `indicator "debt_bandage" of flag "fee" is not one of the ILO's eleven`},
+		{"indicator without its name", flow, "    indicator: debt_bondage\n", "    indicator: excessive_overtime\n", "indicator: excessive_overtime", `message "ilo.excessive_overtime" (name of ILO indicator excessive_overtime) is missing`},
 		{"unknown without action", flow, "unknown: true, action: act.dest}", "unknown: true}", "{id: unknown, text: c.unknown, unknown: true}", "needs an `action`"},
 		{"condition on a missing choice", flow, "when: {dest: [far]}", "when: {dest: [mars]}", "when: {dest: [mars]}", `condition names choice "mars"`},
 		{"condition without next", flow, "    when: {dest: [far]}\n    next: fee\n", "    when: {dest: [far]}\n", "when: {dest: [far]}", "needs a `next`"},

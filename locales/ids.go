@@ -22,6 +22,7 @@ const (
 	LanguageSet    = "ui.language_set"    // after switching language
 	VerdictReasons = "ui.verdict_reasons" // heading: why
 	MoreReasons    = "ui.more_reasons"    // {{.N}} more warning signs than the list shows
+	VerdictILO     = "ui.verdict_ilo"     // {{.List}}: the ILO indicators the signs come under
 	VerdictSteps   = "ui.verdict_steps"   // heading: what to do next
 	VerdictActions = "ui.verdict_actions" // heading: find out first
 	VerdictContact = "ui.verdict_contact" // heading: whom to contact
@@ -45,7 +46,7 @@ const (
 var CodeIDs = []string{
 	Reprompt, TryAgain, Stale, Progress, Chosen, BtnBack, BtnRestart, BtnHelp,
 	BtnLanguage, BtnResume, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
-	LanguageSet, VerdictReasons, MoreReasons, VerdictSteps, VerdictActions, VerdictContact,
+	LanguageSet, VerdictReasons, MoreReasons, VerdictILO, VerdictSteps, VerdictActions, VerdictContact,
 	Share, ShareButton, WhatsApp, EndHint, AnswerYes, AnswerNo,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
 }
