@@ -116,21 +116,16 @@ func encode(s Session, updates []int64) ([]byte, error) {
 // decode returns ok=false for a record it cannot read or of an unknown
 // schema. The update window comes back as well.
 func decode(b []byte) (Session, []int64, bool) {
-	var head struct {
-		Schema int `json:"z"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return Session{}, nil, false
-	}
-	switch head.Schema {
-	case 1:
-		return decodeV1(b)
-	case schema:
-	default:
-		return Session{}, nil, false
-	}
+	// One pass for the current schema (every load does this); only a record
+	// that does not read as one is looked at again for its schema.
 	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
+	if err := json.Unmarshal(b, &r); err != nil || r.Schema != schema {
+		var head struct {
+			Schema int `json:"z"`
+		}
+		if json.Unmarshal(b, &head) == nil && head.Schema == 1 {
+			return decodeV1(b)
+		}
 		return Session{}, nil, false
 	}
 	st, ok := r.State.state()
