@@ -122,6 +122,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	b.chats = newDispatcher(b.process)
 	b.chats.waiting = b.answerEarly
 	b.chats.dropped = func() { b.log.Warn("a chat sent updates faster than they can be handled: update dropped") }
+	b.chats.abandoned = func() { b.log.Warn("shutdown: an update still queued after the grace period was dropped") }
 	tgOpts := []tg.Option{
 		tg.WithSkipGetMe(),
 		// Updates reach us in order; the dispatcher keeps each chat's order
@@ -180,8 +181,10 @@ func (b *Bot) Poll(ctx context.Context) error {
 }
 
 // finish lets the updates in hand be handled, at most grace; what is left
-// after that is cancelled and dropped (Telegram does not resend it: the
-// poll offset, or the webhook's 200, has confirmed it).
+// after that is cancelled and dropped. In webhook mode the 200 has
+// confirmed it, so it is lost; in polling mode the last batch is confirmed
+// only by the next getUpdates, so it may come again after a restart (and
+// what was applied of it is then skipped as a repeat).
 func (b *Bot) finish(grace time.Duration) {
 	if !b.chats.shutdown(grace) {
 		b.log.Warn("shutdown: updates still in progress after the grace period were cancelled", "grace", grace.String())

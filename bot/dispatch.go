@@ -21,8 +21,9 @@ const earlyAfter = 2
 // dispatcher runs each chat's updates one at a time, in arrival order, and
 // different chats in parallel. A chat's goroutine lives while it has work.
 type dispatcher struct {
-	handle  func(context.Context, *models.Update)
-	dropped func() // called for each update dropped from a full queue
+	handle    func(context.Context, *models.Update)
+	dropped   func() // called for each update dropped from a full queue
+	abandoned func() // called for each update dropped at shutdown
 	// waiting is called for an update that has to wait behind several
 	// earlier ones of its chat (earlyAfter or more queued, besides the
 	// one in hand); it must not block. A button press is answered there
@@ -43,7 +44,7 @@ type dispatcher struct {
 
 func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {
 	work, stop := context.WithCancel(context.Background())
-	return &dispatcher{handle: handle, dropped: func() {}, waiting: func(context.Context, *models.Update) {},
+	return &dispatcher{handle: handle, dropped: func() {}, abandoned: func() {}, waiting: func(context.Context, *models.Update) {},
 		queues: map[int64][]*models.Update{}, work: work, stopWork: stop}
 }
 
@@ -84,7 +85,7 @@ func (d *dispatcher) drain(ctx context.Context, chat int64) {
 			delete(d.queues, chat)
 			d.mu.Unlock()
 			for range q {
-				d.dropped()
+				d.abandoned()
 			}
 			return
 		}

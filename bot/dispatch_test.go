@@ -56,7 +56,7 @@ func TestDispatcherShutdownCancelsAfterGrace(t *testing.T) {
 		handled.Add(1)
 		<-ctx.Done() // waits as a rate limit would, until cancelled
 	})
-	d.dropped = func() { dropped.Add(1) }
+	d.abandoned = func() { dropped.Add(1) }
 	for range 5 {
 		d.add(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 7}}})
 	}
@@ -71,5 +71,10 @@ func TestDispatcherShutdownCancelsAfterGrace(t *testing.T) {
 	if handled.Load() != 2 || dropped.Load() != 4 {
 		t.Errorf("handled %d (want 2, one per chat), dropped %d (want 4)", handled.Load(), dropped.Load())
 	}
+	// After shutdown nothing more is handled.
 	d.add(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 9}}})
+	d.shutdown(0)
+	if handled.Load() != 2 || dropped.Load() != 5 {
+		t.Errorf("an update after shutdown: handled %d, dropped %d (want 2 and 5)", handled.Load(), dropped.Load())
+	}
 }

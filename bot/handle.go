@@ -31,9 +31,18 @@ func (b *Bot) process(ctx context.Context, u *models.Update) {
 	switch {
 	case u.CallbackQuery != nil:
 		b.onButton(ctx, u)
-	case u.Message != nil:
+	case u.Message != nil && fromUser(u.Message):
 		b.onMessage(ctx, u)
 	}
+}
+
+// fromUser reports whether m is something the user wrote or sent: text, a
+// caption, or media. Service messages (a pinned message, a changed
+// auto-delete timer, "allowed the bot to write") are not, and get no reply.
+func fromUser(m *models.Message) bool {
+	return m.Text != "" || m.Caption != "" || len(m.Photo) > 0 || m.Sticker != nil || m.Voice != nil ||
+		m.Video != nil || m.VideoNote != nil || m.Audio != nil || m.Document != nil || m.Animation != nil ||
+		m.Location != nil || m.Contact != nil
 }
 
 func (b *Bot) onMessage(ctx context.Context, u *models.Update) {
@@ -80,12 +89,20 @@ func (b *Bot) onGroup(ctx context.Context, m *models.Message, lang string) {
 
 func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 	q := u.CallbackQuery
-	chat, pressed := q.From.ID, 0
+	// A press that had to queue was answered on arrival (answerEarly).
+	_, early := b.answered.LoadAndDelete(q.ID)
+	ignore := func() {
+		if !early {
+			b.answer(ctx, q.ID, "")
+		}
+	}
+	var chat int64
+	pressed := 0
 	switch m := q.Message; {
 	case m.Message != nil:
 		chat, pressed = m.Message.Chat.ID, m.Message.ID
 		if m.Message.Chat.Type != models.ChatTypePrivate {
-			b.answer(ctx, q.ID, "") // a button in a group: answer, change nothing
+			ignore() // a button in a group: answer, change nothing
 			return
 		}
 	case m.InaccessibleMessage != nil:
@@ -94,7 +111,7 @@ func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 		chat = m.InaccessibleMessage.Chat.ID
 	}
 	if chat <= 0 {
-		b.answer(ctx, q.ID, "")
+		ignore() // no chat (an inline message) or a group's: not ours
 		return
 	}
 	resp := b.core.Handle(ctx, convo.Request{
@@ -104,10 +121,14 @@ func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 	// The client shows a spinner until the press is answered: answer before
 	// any other Bot API call. Not before the core: whether the tap is stale
 	// (and so gets a toast) depends on the session the core reads, and the
-	// core is back within the Redis timeouts even when Redis is down. A
-	// press that had to queue was answered on arrival (answerEarly).
-	if _, early := b.answered.LoadAndDelete(q.ID); !early {
+	// core is back within the Redis timeouts even when Redis is down.
+	switch {
+	case !early:
 		b.answer(ctx, q.ID, resp.Toast)
+	case resp.Important && len(resp.Replies) == 0:
+		// Answered already, without this toast, which the user must see
+		// ("try again"): it goes as a message instead.
+		resp.Replies = []convo.Reply{{Body: resp.Toast}}
 	}
 	b.deliver(ctx, chat, pressed, resp)
 }

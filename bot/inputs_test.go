@@ -92,3 +92,65 @@ func TestPressBehindAQueueIsAnsweredAtOnce(t *testing.T) {
 	}
 	e.fake.AssertNoRejections(t)
 }
+
+// TestServiceMessagesAndInlineButtonsAreIgnored: a service message in a
+// private chat (the user changed the auto-delete timer) gets no reply and
+// stores nothing; a press on a button of an inline message (no chat) is
+// answered and changes nothing.
+func TestServiceMessagesAndInlineButtonsAreIgnored(t *testing.T) {
+	e := start(t, miniSource)
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	msg := map[string]any{"message_id": 900, "date": time.Now().Unix(),
+		"from":                              map[string]any{"id": u.c.User.ID, "is_bot": false, "first_name": "U"},
+		"chat":                              map[string]any{"id": u.c.ID, "type": "private", "first_name": "U"},
+		"message_auto_delete_timer_changed": map[string]any{"message_auto_delete_time": 86400}}
+	got := u.do(func() {
+		if _, err := e.fake.InjectUpdate("message", msg); err != nil {
+			t.Fatal(err)
+		}
+		u.sent++
+	})
+	if len(got) != 0 || len(e.m.Keys()) != 0 {
+		t.Errorf("service message: replies %s, keys %v", joined(got), e.m.Keys())
+	}
+	id := "4100000000000000001"
+	cq := map[string]any{"id": id, "chat_instance": "1", "data": "a:00000000:welcome:self", "inline_message_id": "AAAA",
+		"from": map[string]any{"id": u.c.User.ID, "is_bot": false, "first_name": "U"}}
+	if _, err := e.fake.InjectUpdate("callback_query", cq); err != nil {
+		t.Fatal(err)
+	}
+	u.sent++
+	u.sync()
+	if len(u.c.Messages()) != 0 || len(e.m.Keys()) != 0 {
+		t.Errorf("inline button: messages %s, keys %v", joined(u.c.Messages()), e.m.Keys())
+	}
+}
+
+// TestEarlyAnsweredPressStillHearsTryAgain: a press answered on arrival
+// (it queued behind others) whose handling then finds Redis down gets the
+// "try again" as a message: the toast it would have had cannot be shown.
+func TestEarlyAnsweredPressStillHearsTryAgain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds of real time: replies go out at Telegram's pace")
+	}
+	e := startWith(t, miniSource, true, []tgfake.Option{tgfake.WithEnforcedRateLimits()}, WithRateLimits(defaultLimits.global, defaultLimits.perChat, defaultLimits.burst))
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	welcome := u.say("/start")[0]
+	e.m.Close() // Redis goes down: every update of the queue gets "try again"
+	for range 3 {
+		u.send("hello?")
+	}
+	id := u.pressData(welcome.ID, buttonData(t, welcome, "For me"))
+	if !e.done.wait(u.c.ID, u.sent, 30*time.Second) {
+		t.Fatal("the queue was not handled within 30 s")
+	}
+	if a, ok := u.c.Answer(id); !ok || a.Text != "" {
+		t.Errorf("the queued press: answered %v with %q, want an early empty answer", ok, a.Text)
+	}
+	if last := u.last(); last.Text != "Try again in a minute." {
+		t.Errorf("last message %q, want the try-again for the press", last.Text)
+	}
+	if n := len(u.c.Messages()); n != 1+4 {
+		t.Errorf("%d messages, want the welcome and four try-agains", n)
+	}
+}

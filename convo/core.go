@@ -108,7 +108,7 @@ func (c *Core) unavailable(ctx context.Context, ct *Content, chat session.Chat, 
 	msg := ct.Msgs.Text(lang, locales.TryAgain, false, nil)
 	resp := Response{Lang: lang, Replies: []Reply{{Body: msg}}}
 	if req.Kind == KindButton {
-		resp = Response{Lang: lang, Toast: truncate(msg, 200)}
+		resp = Response{Lang: lang, Toast: truncate(msg, 200), Important: true}
 	}
 	return resp
 }

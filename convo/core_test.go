@@ -221,7 +221,7 @@ func TestPrivacySaysHowLongAnswersAreKept(t *testing.T) {
 		lang string
 		d    time.Duration
 		want string
-	}{{"en", 24 * time.Hour, "1 day"}, {"en", 36 * time.Hour, "36 hours"}, {"id", 12 * time.Hour, "12 jam"}, {"en", 90 * time.Minute, "1 hour"}} {
+	}{{"en", 24 * time.Hour, "1 day"}, {"en", 36 * time.Hour, "36 hours"}, {"id", 12 * time.Hour, "12 jam"}, {"en", 90 * time.Minute, "2 hours"}, {"en", 30 * time.Minute, "1 hour"}} {
 		if got := locales.Duration(tc.lang, tc.d); got != tc.want {
 			t.Errorf("Duration(%s, %v) = %q, want %q", tc.lang, tc.d, got, tc.want)
 		}

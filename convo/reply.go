@@ -46,10 +46,13 @@ type Request struct {
 // button press first (with Toast, which may be empty), then replaces the
 // pressed message with Edit (when set), then sends Replies in order.
 type Response struct {
-	Toast   string
-	Edit    *Reply
-	Replies []Reply
-	Lang    string
+	Toast string
+	// Important marks a toast the user must see (storage is down: try
+	// again), where a channel that cannot show it sends it as a message.
+	Important bool
+	Edit      *Reply
+	Replies   []Reply
+	Lang      string
 	// Done is set when the check is at its end (a verdict or an end step).
 	Done bool
 }

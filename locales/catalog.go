@@ -159,11 +159,14 @@ func Match(tag string) string {
 }
 
 // Duration says how long d is in lang, in whole days when it is a
-// multiple of a day and in hours otherwise ("3 hari", "1 day", "12 hours").
+// multiple of a day and in whole hours otherwise, rounded up ("3 hari",
+// "1 day", "12 hours", "2 hours" for 90 minutes).
 // Messages show it as {{.Kept}}: how long answers are kept (SESSION_TTL),
 // so that what the bot says about deletion stays true when it is changed.
 func Duration(lang string, d time.Duration) string {
-	n, unit := int64(d/time.Hour), "hour"
+	// Rounded up: the bot must never say it keeps answers for less time
+	// than it does.
+	n, unit := int64((d+time.Hour-1)/time.Hour), "hour"
 	if n%24 == 0 && n > 0 {
 		n, unit = n/24, "day"
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/selfcheck-id/selfcheck/flows"
 )
@@ -17,8 +18,51 @@ const schema = 2
 // re-delivered update. Telegram re-sends an update only until the bot
 // acknowledges it, so a re-delivery comes long before eight newer updates
 // of the same chat have been applied; anything older than a full window is
-// taken as seen too (see record.seen).
+// taken as seen too (see window.seen), for as long as Telegram may retry.
 const recentUpdates = 8
+
+// retryWindow is how long Telegram keeps re-sending an update. After a
+// chat has been quiet that long, its old ids say nothing about new ones:
+// after a week without updates Telegram even picks the next id at random.
+const retryWindow = 24 * time.Hour
+
+// window is what a record knows of the updates applied to it.
+type window struct {
+	ids   []int64 // the last recentUpdates ids applied, sorted
+	saved int64   // when the record was last saved, unix seconds
+}
+
+// seen reports whether update id was applied already: it is in the window,
+// or, within retryWindow of the last save, older than every id of a full
+// window (a re-delivery that late, or an update overtaken by eight newer
+// ones, which would be stale anyway).
+func (w window) seen(id int64, now time.Time) bool {
+	if id == 0 {
+		return false
+	}
+	if slices.Contains(w.ids, id) {
+		return true
+	}
+	recent := now.Unix()-w.saved < int64(retryWindow/time.Second)
+	return recent && len(w.ids) == recentUpdates && id < w.ids[0]
+}
+
+// next is the window after applying update id (0 for none) at now. Ids of
+// a chat quiet for longer than retryWindow are dropped first.
+func (w window) next(id int64, now time.Time) window {
+	ids := slices.Clone(w.ids)
+	if now.Unix()-w.saved >= int64(retryWindow/time.Second) {
+		ids = nil
+	}
+	if id != 0 && !slices.Contains(ids, id) {
+		ids = append(ids, id)
+		slices.Sort(ids)
+		if n := len(ids); n > recentUpdates {
+			ids = ids[n-recentUpdates:]
+		}
+	}
+	return window{ids: ids, saved: now.Unix()}
+}
 
 // record is a session as stored: short keys and answers in one string,
 // because every stored byte is multiplied by every chat (the target is under
@@ -32,11 +76,12 @@ type record struct {
 	Campaign string       `json:"c,omitempty"`
 	Day      string       `json:"d,omitempty"`
 	Paused   *storedState `json:"p,omitempty"`
-	// Updates are the ids of the last updates applied, oldest first. They
-	// live in the record, not in a key of their own, so that reading a
-	// session and checking for a re-delivery is one command, and saving
-	// both is one write.
+	// Updates are the ids of the last updates applied, oldest first, and
+	// Saved when (unix seconds). They live in the record, not in a key of
+	// their own, so that reading a session and checking for a re-delivery
+	// is one command, and saving both is one write.
 	Updates []int64 `json:"u,omitempty"`
+	Saved   int64   `json:"t,omitempty"`
 }
 
 // storedState is a flows.State with its answers as "step:choice,...": ids
@@ -78,34 +123,9 @@ func (s storedState) state() (flows.State, bool) {
 	return st, true
 }
 
-// seen reports whether update id was applied already: it is in the window,
-// or older than every id of a full window (a re-delivery that late, or an
-// update overtaken by eight newer ones, which would be stale anyway).
-func (r record) seen(id int64) bool {
-	if id == 0 {
-		return false
-	}
-	if slices.Contains(r.Updates, id) {
-		return true
-	}
-	return len(r.Updates) == recentUpdates && id < r.Updates[0]
-}
-
-// remember adds update id (0 for none) to the window, dropping the oldest.
-func (r *record) remember(id int64) {
-	if id == 0 {
-		return
-	}
-	r.Updates = append(r.Updates, id)
-	slices.Sort(r.Updates)
-	if n := len(r.Updates); n > recentUpdates {
-		r.Updates = r.Updates[n-recentUpdates:]
-	}
-}
-
-func encode(s Session, updates []int64) ([]byte, error) {
+func encode(s Session, w window) ([]byte, error) {
 	r := record{Schema: schema, State: storeState(s.State), Lang: s.Lang, Nonce: s.Nonce,
-		Campaign: s.Campaign, Day: s.Day, Updates: updates}
+		Campaign: s.Campaign, Day: s.Day, Updates: w.ids, Saved: w.saved}
 	if s.Paused != nil {
 		p := storeState(*s.Paused)
 		r.Paused = &p
@@ -114,8 +134,9 @@ func encode(s Session, updates []int64) ([]byte, error) {
 }
 
 // decode returns ok=false for a record it cannot read or of an unknown
-// schema. The update window comes back as well.
-func decode(b []byte) (Session, []int64, bool) {
+// schema. The update window comes back as well; legacy is set for a record
+// of schema 1, whose seen ids are in a key of their own.
+func decode(b []byte) (s Session, w window, legacy, ok bool) {
 	// One pass for the current schema (every load does this); only a record
 	// that does not read as one is looked at again for its schema.
 	var r record
@@ -124,29 +145,30 @@ func decode(b []byte) (Session, []int64, bool) {
 			Schema int `json:"z"`
 		}
 		if json.Unmarshal(b, &head) == nil && head.Schema == 1 {
-			return decodeV1(b)
+			s, ok := decodeV1(b)
+			return s, window{}, true, ok
 		}
-		return Session{}, nil, false
+		return Session{}, window{}, false, false
 	}
 	st, ok := r.State.state()
 	if !ok {
-		return Session{}, nil, false
+		return Session{}, window{}, false, false
 	}
-	s := Session{State: st, Lang: r.Lang, Nonce: r.Nonce, Campaign: r.Campaign, Day: r.Day}
+	s = Session{State: st, Lang: r.Lang, Nonce: r.Nonce, Campaign: r.Campaign, Day: r.Day}
 	if r.Paused != nil {
 		p, ok := r.Paused.state()
 		if !ok {
-			return Session{}, nil, false
+			return Session{}, window{}, false, false
 		}
 		s.Paused = &p
 	}
-	return s, r.Updates, true
+	return s, window{ids: r.Updates, saved: r.Saved}, false, true
 }
 
 // decodeV1 reads the first schema (answers as objects, seen update ids in
 // a key of their own, which expires by itself), so that conversations
 // running when the bot is upgraded go on where they were.
-func decodeV1(b []byte) (Session, []int64, bool) {
+func decodeV1(b []byte) (Session, bool) {
 	type stateV1 struct {
 		Flow        string         `json:"f"`
 		Version     int            `json:"v"`
@@ -163,12 +185,12 @@ func decodeV1(b []byte) (Session, []int64, bool) {
 		Paused   *stateV1 `json:"p"`
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
-		return Session{}, nil, false
+		return Session{}, false
 	}
 	s := Session{State: flows.State(r.State), Lang: r.Lang, Nonce: r.Nonce, Campaign: r.Campaign, Day: r.Day}
 	if r.Paused != nil {
 		p := flows.State(*r.Paused)
 		s.Paused = &p
 	}
-	return s, nil, true
+	return s, true
 }

@@ -15,21 +15,21 @@ func BenchmarkRecord(b *testing.B) {
 	for range 19 {
 		s.State.Answers = append(s.State.Answers, flows.Answer{Step: "recruiter_channel", Choice: "dont_know"})
 	}
-	updates := []int64{900000001, 900000002, 900000003, 900000004, 900000005, 900000006, 900000007, 900000008}
-	data, err := encode(s, updates)
+	w := window{ids: []int64{900000001, 900000002, 900000003, 900000004, 900000005, 900000006, 900000007, 900000008}, saved: 1764547200}
+	data, err := encode(s, w)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Run("encode", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			_, _ = encode(s, updates)
+			_, _ = encode(s, w)
 		}
 	})
 	b.Run("decode", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, _, ok := decode(data); !ok {
+			if _, _, _, ok := decode(data); !ok {
 				b.Fatal("not decoded")
 			}
 		}

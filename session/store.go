@@ -3,7 +3,7 @@ package session
 import (
 	"context"
 	"errors"
-	"slices"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -30,7 +30,7 @@ type Record struct {
 	// Seen is true when the update was already applied (a re-delivery).
 	Seen    bool
 	version string
-	updates []int64 // the record's window of applied update ids
+	window  window // the record's applied update ids
 }
 
 // Store reads and writes sessions in Redis. Each update costs two
@@ -59,9 +59,19 @@ func (s *Store) Load(ctx context.Context, c Chat, updateID int64) (Record, error
 		v, _ := vals[0].(string)
 		d, _ := vals[1].(string)
 		if v != "" {
+			var legacy bool
 			rec.version = v
-			rec.Session, rec.updates, rec.Found = decode([]byte(d))
-			rec.Seen = record{Updates: rec.updates}.seen(updateID)
+			rec.Session, rec.window, legacy, rec.Found = decode([]byte(d))
+			rec.Seen = rec.window.seen(updateID, s.now())
+			if legacy && updateID != 0 {
+				// Schema 1 kept seen ids in a key of their own: one more
+				// command, only until the record is saved in schema 2.
+				err := s.rdb.ZScore(ctx, c.legacySeenKey(), strconv.FormatInt(updateID, 10)).Err()
+				if err != nil && !errors.Is(err, redis.Nil) {
+					return Record{}, errors.Join(ErrUnavailable, err)
+				}
+				rec.Seen = err == nil
+			}
 		}
 	}
 	return rec, nil
@@ -82,9 +92,7 @@ return nv
 // Save writes sess back if nobody changed it since rec was loaded, and marks
 // updateID (0 for none) as applied. It returns ErrConflict otherwise.
 func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, updateID int64) error {
-	r := record{Updates: slices.Clone(rec.updates)}
-	r.remember(updateID)
-	data, err := encode(sess, r.Updates)
+	data, err := encode(sess, rec.window.next(updateID, s.now()))
 	if err != nil {
 		return err
 	}

@@ -234,6 +234,9 @@ func TestSchema1Upgrade(t *testing.T) {
 	m.HSet(keys[0], "d", v1)
 	m.ZAdd(strings.TrimSuffix(keys[0], ":s")+":u", 1, "77")
 
+	if rec, err := st.Load(ctx, c, 77); err != nil || !rec.Found || !rec.Seen {
+		t.Fatalf("update 77, applied by schema 1, re-delivered: %+v %v", rec, err)
+	}
 	rec, err := st.Load(ctx, c, 78)
 	if err != nil || !rec.Found || rec.Seen {
 		t.Fatalf("schema 1 record: %+v %v", rec, err)
