@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -257,6 +258,9 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, pressed int, resp convo
 			})
 			return err
 		})
+		if errors.Is(err, errBlocked) {
+			return // the user blocked the bot: nothing more can reach them
+		}
 		if err != nil {
 			b.log.Debug("editMessageText", "err", err)
 		}

@@ -154,3 +154,21 @@ func TestEarlyAnsweredPressStillHearsTryAgain(t *testing.T) {
 		t.Errorf("%d messages, want the welcome and four try-agains", n)
 	}
 }
+
+// TestBlockedUserTapStopsAtTheFirst403: a press from a user who has since
+// blocked the bot (the press was queued) fails at the edit with 403; the
+// bot then forgets the chat and sends nothing more.
+func TestBlockedUserTapStopsAtTheFirst403(t *testing.T) {
+	e := start(t, miniSource)
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	welcome := u.say("/start")[0]
+	e.fake.Block(u.c.ID)
+	sent := e.fake.Calls("sendMessage")
+	u.do(func() { u.tap(welcome, "For me") })
+	if n := e.fake.Calls("sendMessage") - sent; n != 0 {
+		t.Errorf("%d sendMessage calls after the edit was refused with 403", n)
+	}
+	if keys := e.m.Keys(); len(keys) != 0 {
+		t.Errorf("session kept after the 403: %v", keys)
+	}
+}
