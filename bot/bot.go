@@ -181,10 +181,10 @@ func (b *Bot) Poll(ctx context.Context) error {
 }
 
 // finish lets the updates in hand be handled, at most grace; what is left
-// after that is cancelled and dropped. In webhook mode the 200 has
-// confirmed it, so it is lost; in polling mode the last batch is confirmed
-// only by the next getUpdates, so it may come again after a restart (and
-// what was applied of it is then skipped as a repeat).
+// after that is cancelled and dropped, and lost: Telegram had it confirmed
+// already (by the webhook's 200, or in polling mode by the next
+// getUpdates, which the library sends as soon as a batch is queued). Each
+// drop is logged.
 func (b *Bot) finish(grace time.Duration) {
 	if !b.chats.shutdown(grace) {
 		b.log.Warn("shutdown: updates still in progress after the grace period were cancelled", "grace", grace.String())
