@@ -210,14 +210,14 @@ func (g *groupNotices) allow(group int64, now time.Time) bool {
 	if t, ok := g.last[group]; ok && now.Sub(t) < groupQuiet {
 		return false
 	}
-	if g.last == nil || len(g.last) >= 10000 {
+	if g.last == nil {
+		g.last = map[int64]time.Time{}
+	}
+	if len(g.last) >= 10000 { // forget groups quiet for long enough
 		for id, t := range g.last {
 			if now.Sub(t) >= groupQuiet {
 				delete(g.last, id)
 			}
-		}
-		if g.last == nil {
-			g.last = map[int64]time.Time{}
 		}
 	}
 	g.last[group] = now

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/flows"
@@ -70,8 +69,8 @@ func checkVerdict(t testing.TB, ct *convo.Content, msgs []tgfake.Message, lang s
 		return
 	}
 	verdict, contacts := msgs[0], msgs[len(msgs)-1]
-	if len(msgs) == 2 && utf16Len(verdict.Text+"\n\n"+contacts.Text) <= convo.MaxMessage {
-		t.Errorf("verdict sent as two messages though it fits in one (%d characters)", utf16Len(verdict.Text+contacts.Text)+2)
+	if len(msgs) == 2 && flows.TextLen(verdict.Text+"\n\n"+contacts.Text) <= convo.MaxMessage {
+		t.Errorf("verdict sent as two messages though it fits in one (%d characters)", flows.TextLen(verdict.Text+contacts.Text)+2)
 	}
 	if got := verdictLang(ct, verdict.Text); got != lang {
 		t.Errorf("verdict in %q, want %q:\n%s", got, lang, verdict.Text)
@@ -213,5 +212,3 @@ func otherLanguage(ct *convo.Content, lang string, m tgfake.Message) bool {
 	}
 	return false
 }
-
-func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }

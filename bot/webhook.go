@@ -97,14 +97,10 @@ func (b *Bot) Webhook(ctx context.Context, webhookURL, secret, listen string, ex
 		return err
 	case <-ctx.Done():
 	}
+	stopping := time.Now()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err = srv.Shutdown(sctx)
-	b.finish(time.Until(deadlineOf(sctx)))
+	b.finish(shutdownGrace - time.Since(stopping))
 	return err
-}
-
-func deadlineOf(ctx context.Context) time.Time {
-	d, _ := ctx.Deadline()
-	return d
 }

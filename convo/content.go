@@ -3,7 +3,6 @@ package convo
 import (
 	"fmt"
 	"io/fs"
-	"unicode/utf16"
 
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
@@ -67,8 +66,8 @@ func Check(set *flows.Set, msgs *locales.Catalog, flowID string) (*Content, yaml
 }
 
 // MaxMessage is Telegram's limit on a message's text, in UTF-16 code units
-// after entity parsing.
-const MaxMessage = 4096
+// after entity parsing (flows.MaxMessage, which validation uses too).
+const MaxMessage = flows.MaxMessage
 
 // checkLengths renders the longest form of every message a user can get
 // (each question with its progress, the verdict with every reason, step,
@@ -77,7 +76,7 @@ func (c *Content) checkLengths() yamlcheck.Problems {
 	var ps yamlcheck.Problems
 	f := c.Flow
 	tooLong := func(what string, line int, r Reply, lang string) {
-		if n := utf16Len(r.Text()); n > MaxMessage {
+		if n := flows.TextLen(r.Text()); n > MaxMessage {
 			ps = append(ps, yamlcheck.Problem{File: f.File, Line: line, Col: 1,
 				Msg: fmt.Sprintf("%s renders to %d characters in %q; Telegram allows %d", what, n, lang, MaxMessage)})
 		}
@@ -106,9 +105,6 @@ func (c *Content) checkLengths() yamlcheck.Problems {
 	}
 	return ps
 }
-
-// utf16Len is the length Telegram counts a text in.
-func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // worstResult is a verdict with every flag, action item and contact the
 // flow can produce: the longest thing the renderer could be asked for.

@@ -98,7 +98,7 @@ func (r renderer) end(s *flows.Step, chosen []string) Reply {
 // is sent as two, split there.
 func (r renderer) verdict(res flows.Result) []Reply {
 	judgement, help := r.verdictParts(res)
-	if joined := judgement.Body + "\n\n" + help.Body; utf16Len(joined) <= MaxMessage {
+	if joined := judgement.Body + "\n\n" + help.Body; flows.TextLen(joined) <= MaxMessage {
 		return []Reply{{Body: joined, Buttons: help.Buttons}}
 	}
 	return []Reply{judgement, help}

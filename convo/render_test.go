@@ -30,7 +30,7 @@ func TestVerdictOneMessageWhenItFits(t *testing.T) {
 			t.Errorf("%s: a short verdict is %d messages: %+v", lang, len(got), got)
 		}
 		judgement, help = r.verdictParts(worst)
-		joined := utf16Len(judgement.Body + "\n\n" + help.Body)
+		joined := flows.TextLen(judgement.Body + "\n\n" + help.Body)
 		got = r.verdict(worst)
 		switch {
 		case joined > MaxMessage && len(got) != 2:
@@ -39,7 +39,7 @@ func TestVerdictOneMessageWhenItFits(t *testing.T) {
 			t.Errorf("%s: the longest verdict fits (%d characters) but is %d messages", lang, joined, len(got))
 		}
 		for i, m := range got {
-			if n := utf16Len(m.Text()); n > MaxMessage {
+			if n := flows.TextLen(m.Text()); n > MaxMessage {
 				t.Errorf("%s: message %d has %d characters", lang, i+1, n)
 			}
 		}

@@ -34,8 +34,8 @@ const (
 	MaxQuestion = 400
 )
 
-// textLen is the length of s as Telegram counts it: UTF-16 code units.
-func textLen(s string) int { return len(utf16.Encode([]rune(s))) }
+// TextLen is the length of s as Telegram counts it: UTF-16 code units.
+func TextLen(s string) int { return len(utf16.Encode([]rune(s))) }
 
 var idRe = regexp.MustCompile(`^[a-z0-9_]+$`)
 
@@ -238,7 +238,7 @@ func (c *checker) questionLength(s *Step, n *yaml.Node) {
 			if !c.msgs.Has(lang, id) {
 				continue
 			}
-			if l := textLen(c.msgs.Text(lang, id, false, nil)); l > MaxQuestion {
+			if l := TextLen(c.msgs.Text(lang, id, false, nil)); l > MaxQuestion {
 				c.add(n, "the question of step %q (message %s in the %q locale file) is %d characters long; keep a question to %d so it reads well on a phone", s.ID, id, lang, l, MaxQuestion)
 			}
 		}
@@ -433,7 +433,7 @@ func validateMessages(msgs Messages, used map[string]bool, codeIDs []string, ps 
 			}
 		}
 		for _, id := range msgs.Keys(lang) {
-			if l := textLen(msgs.Text(lang, id, false, nil)); l > MaxMessage {
+			if l := TextLen(msgs.Text(lang, id, false, nil)); l > MaxMessage {
 				p := msgs.Pos(lang, id)
 				p.Msg = fmt.Sprintf("message %s is %d characters long; Telegram allows %d in one message", id, l, MaxMessage)
 				*ps = append(*ps, p)

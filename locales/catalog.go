@@ -171,7 +171,10 @@ func Duration(lang string, d time.Duration) string {
 		n, unit = n/24, "day"
 	}
 	if lang == "id" {
-		return strconv.FormatInt(n, 10) + map[string]string{"hour": " jam", "day": " hari"}[unit]
+		if unit == "day" {
+			return strconv.FormatInt(n, 10) + " hari"
+		}
+		return strconv.FormatInt(n, 10) + " jam"
 	}
 	if n != 1 {
 		unit += "s"

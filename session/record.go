@@ -43,16 +43,21 @@ func (w window) seen(id int64, now time.Time) bool {
 	if slices.Contains(w.ids, id) {
 		return true
 	}
-	recent := now.Unix()-w.saved < int64(retryWindow/time.Second)
-	return recent && len(w.ids) == recentUpdates && id < w.ids[0]
+	return w.recent(now) && len(w.ids) == recentUpdates && id < w.ids[0]
+}
+
+// recent reports whether the record was saved within retryWindow of now,
+// so that its ids still say something about re-deliveries.
+func (w window) recent(now time.Time) bool {
+	return now.Unix()-w.saved < int64(retryWindow/time.Second)
 }
 
 // next is the window after applying update id (0 for none) at now. Ids of
 // a chat quiet for longer than retryWindow are dropped first.
 func (w window) next(id int64, now time.Time) window {
-	ids := slices.Clone(w.ids)
-	if now.Unix()-w.saved >= int64(retryWindow/time.Second) {
-		ids = nil
+	var ids []int64
+	if w.recent(now) {
+		ids = slices.Clone(w.ids)
 	}
 	if id != 0 && !slices.Contains(ids, id) {
 		ids = append(ids, id)
