@@ -147,10 +147,13 @@ func TestStaleAndDoubleTaps(t *testing.T) {
 			u.say("1")
 			return []string{u.tap(q, "An ad")}
 		}},
-		{"restart tapped twice", func(t *testing.T, u *user) []string {
-			q := u.last()
-			u.tap(q, "Start again")
-			return []string{u.tap(q, "Start again")}
+		{"restart confirmed twice", func(t *testing.T, u *user) []string {
+			// Start again on a question asks first; the confirmation
+			// restarts once, its second tap is stale.
+			u.tap(u.last(), "Start again")
+			c := u.last()
+			u.tap(c, "Yes, again")
+			return []string{u.tap(c, "Yes, again")}
 		}},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package convo
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
@@ -81,24 +82,27 @@ func (c *Content) checkLengths() yamlcheck.Problems {
 				Msg: fmt.Sprintf("%s renders to %d characters in %q; Telegram allows %d", what, n, lang, MaxMessage)})
 		}
 	}
-	worst := worstResult(f, c.Set)
 	for _, lang := range c.Msgs.Languages() {
 		for _, other := range []bool{false, true} {
 			r := renderer{c: c, lang: lang, other: other}
+			worst := worstResult(r)
 			for _, id := range f.StepOrder {
 				s := f.Steps[id]
 				if s.IsEnd() {
 					tooLong("end step "+id, s.Line, r.end(s, worst.Contacts), lang)
 				} else {
-					tooLong("question "+id, s.Line, r.question(s, 99, 99, 1), lang)
+					tooLong("question "+id, s.Line, r.question(s, s.Choices, 99, 99, 1), lang)
 				}
 			}
 			for i := range f.Bands {
-				res := worst
-				res.Band = &f.Bands[i]
-				judgement, help := r.verdictParts(res)
-				for j, rep := range []Reply{judgement, help} {
-					tooLong(fmt.Sprintf("verdict message %d for band %s", j+1, res.Band.ID), res.Band.Line, rep, lang)
+				for _, adv := range adviceFor(f, &f.Bands[i]) {
+					res := worst
+					res.Band = &f.Bands[i]
+					res.Headline, res.Steps = adv.Headline, append(append([]string(nil), adv.Steps...), worst.Steps...)
+					res.Contacts = append(append([]string(nil), adv.Contacts...), worst.Contacts...)
+					for j, rep := range r.verdictParts(res) {
+						tooLong(fmt.Sprintf("verdict part %d for band %s with advice %s", j+1, res.Band.ID, adv.ID), adv.Line, rep, lang)
+					}
 				}
 			}
 		}
@@ -106,25 +110,80 @@ func (c *Content) checkLengths() yamlcheck.Problems {
 	return ps
 }
 
-// worstResult is a verdict with every flag, action item and contact the
-// flow can produce: the longest thing the renderer could be asked for.
-func worstResult(f *flows.Flow, set *flows.Set) flows.Result {
-	var r flows.Result
-	r.Contacts = append(r.Contacts, f.Result.Contacts...)
-	for _, id := range f.StepOrder {
-		for _, ch := range f.Steps[id].Choices {
-			if ch.Action != "" {
-				r.Actions = append(r.Actions, ch.Action)
+// adviceFor lists the advice a verdict of band b could get: every case
+// that can apply to it, and the band's own (as a case with the band's line).
+func adviceFor(f *flows.Flow, b *flows.Band) []*flows.Advice {
+	var out []*flows.Advice
+	for _, a := range f.Advice {
+		if len(a.If.Band) == 0 || slices.Contains(a.If.Band, b.ID) {
+			adv := *a
+			if adv.Headline == "" {
+				adv.Headline = b.Headline
 			}
+			out = append(out, &adv)
+		}
+	}
+	return append(out, &flows.Advice{ID: "of the band", Headline: b.Headline, Steps: b.Steps, Line: b.Line})
+}
+
+// worstResult is a verdict at least as long as any one check can make in
+// r's language: from each question, the answer with the longest signs and
+// added steps, and the answer with the longest action item and contacts
+// (a sign or contact two questions can raise is counted twice). So a verdict
+// that fits with it fits always. Headline and the case's steps are added
+// per case by checkLengths.
+func worstResult(r renderer) flows.Result {
+	f, set := r.c.Flow, r.c.Set
+	var res flows.Result
+	res.Contacts = append(res.Contacts, f.Result.Contacts...)
+	size := func(ids ...string) int {
+		n := 0
+		for _, id := range ids {
+			n += flows.TextLen(r.t(id, nil)) + 3
+		}
+		return n
+	}
+	for _, id := range f.StepOrder {
+		var judged, helped *flows.Choice
+		bestJ, bestH := -1, -1
+		for _, ch := range f.Steps[id].Choices {
+			j := size(ch.Advice...)
+			for _, fl := range ch.Flags {
+				if f.Flags[fl] != nil {
+					j += size(f.Flags[fl].Reason)
+				}
+			}
+			h := size(ch.Action)
 			for _, ct := range ch.Contacts {
+				if c := set.Contacts[ct]; c != nil {
+					h += flows.TextLen(r.contacts([]string{ct}))
+				}
+			}
+			if j > bestJ {
+				judged, bestJ = ch, j
+			}
+			if h > bestH {
+				helped, bestH = ch, h
+			}
+		}
+		if judged != nil {
+			res.Steps = append(res.Steps, judged.Advice...)
+			for _, fl := range judged.Flags {
+				if f.Flags[fl] != nil {
+					res.Flags = append(res.Flags, f.Flags[fl])
+				}
+			}
+		}
+		if helped != nil {
+			if helped.Action != "" {
+				res.Actions = append(res.Actions, helped.Action)
+			}
+			for _, ct := range helped.Contacts {
 				if set.Contacts[ct] != nil {
-					r.Contacts = append(r.Contacts, ct)
+					res.Contacts = append(res.Contacts, ct)
 				}
 			}
 		}
 	}
-	for _, fl := range f.Flags {
-		r.Flags = append(r.Flags, fl)
-	}
-	return r
+	return res
 }

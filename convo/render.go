@@ -36,22 +36,25 @@ func (r renderer) token(kind flows.TokenKind, step, choice string) string {
 	return flows.Token{Kind: kind, Nonce: r.nonce, Step: step, Choice: choice}.Encode()
 }
 
-// question renders a question with one button per choice and a row of
-// controls. n/total is the progress; answered is how many answers were given
-// (Back is offered only after one).
-func (r renderer) question(s *flows.Step, n, total, answered int) Reply {
+// question renders a question with one button per choice offered and a
+// row of controls. choices are those offered (Step.Visible). n is the question's number and left about how many
+// follow (Progress); answered is how many answers were given (Back and
+// Start again are offered only after one).
+func (r renderer) question(s *flows.Step, choices []*flows.Choice, n, left, answered int) Reply {
 	rep := Reply{Body: r.t(s.Text, nil)}
 	if n > 0 {
-		rep.Head = r.t(locales.Progress, map[string]any{"N": n, "Total": total})
+		id := locales.Progress
+		if left == 0 {
+			id = locales.ProgressLast
+		}
+		rep.Head = r.t(id, map[string]any{"N": n, "Left": left})
 	}
-	for _, ch := range s.Choices {
+	for _, ch := range choices {
 		rep.Buttons = append(rep.Buttons, []Button{{Label: r.t(ch.Text, nil), Data: r.token(flows.TokAnswer, s.ID, ch.ID)}})
 	}
 	var controls []Button
 	if answered > 0 {
-		controls = append(controls,
-			Button{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, s.ID, "")},
-			Button{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", "")})
+		controls = append(controls, Button{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, s.ID, "")})
 	}
 	if r.resume {
 		controls = append(controls, r.resumeButton())
@@ -64,7 +67,19 @@ func (r renderer) question(s *flows.Step, n, total, answered int) Reply {
 	if len(controls) > 0 {
 		rep.Buttons = append(rep.Buttons, controls)
 	}
+	if answered > 0 {
+		// Its own row, away from Back: it asks before it deletes anything.
+		rep.Buttons = append(rep.Buttons, []Button{{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, s.ID, flows.RestartAsk)}})
+	}
 	return rep
+}
+
+// confirmRestart asks before a check in progress is thrown away.
+func (r renderer) confirmRestart() Reply {
+	return Reply{Body: r.t(locales.RestartConfirm, nil), Buttons: [][]Button{
+		{{Label: r.t(locales.BtnRestartYes, nil), Data: r.token(flows.TokRestart, "", flows.RestartYes)}},
+		{{Label: r.t(locales.BtnRestartNo, nil), Data: r.token(flows.TokRestart, "", flows.RestartNo)}},
+	}}
 }
 
 // answered renders a question once answered: its text and the answer,
@@ -91,46 +106,76 @@ func (r renderer) end(s *flows.Step, chosen []string) Reply {
 	return Reply{Body: body, Buttons: r.endButtons()}
 }
 
-// verdict renders the result: the judgement (band, reasons, next steps, a
-// figure), then what to find out and whom to contact. Both go in one
-// message when they fit, so that the last tap costs no more Bot API calls
-// than any other (answer, edit, send); a verdict too long for one message
-// is sent as two, split there.
+// verdict renders the result: the judgement (band, the line to act on,
+// every sign found), what to do now, then what to find out and whom to
+// contact. The parts go in as few messages as fit, so that the last tap
+// usually costs no more Bot API calls than any other (answer, edit, send);
+// a long verdict is split between parts, never inside one.
 func (r renderer) verdict(res flows.Result) []Reply {
-	judgement, help := r.verdictParts(res)
-	if joined := judgement.Body + "\n\n" + help.Body; flows.TextLen(joined) <= MaxMessage {
-		return []Reply{{Body: joined, Buttons: help.Buttons}}
+	parts := r.verdictParts(res)
+	out := []Reply{parts[0]}
+	for _, p := range parts[1:] {
+		last := &out[len(out)-1]
+		if joined := last.Body + "\n\n" + p.Body; flows.TextLen(joined) <= MaxMessage {
+			last.Body, last.Buttons = joined, p.Buttons
+			continue
+		}
+		out = append(out, p)
 	}
-	return []Reply{judgement, help}
+	return out
 }
 
-// verdictParts renders the two halves of a verdict.
-func (r renderer) verdictParts(res flows.Result) (judgement, help Reply) {
+// verdictParts renders the parts of a verdict, each within one message:
+// the judgement, what to do now, and the help (what to find out, whom to
+// contact, the end buttons).
+func (r renderer) verdictParts(res flows.Result) []Reply {
 	f := r.c.Flow
 	var b strings.Builder
 	b.WriteString(r.t(res.Band.Text, nil))
-	if len(res.Flags) > 0 {
-		fmt.Fprintf(&b, "\n\n%s", r.t(locales.VerdictReasons, nil))
-		shown := min(len(res.Flags), limit(f.Result.MaxReasons))
-		for _, fl := range res.Flags[:shown] {
+	if res.Headline != "" {
+		fmt.Fprintf(&b, "\n%s", r.t(res.Headline, nil))
+	}
+	// Every sign is named, strongest first; lighter ones apart, so that a
+	// long list never hides an age or a kept passport.
+	var strong, light []*flows.Flag
+	for _, fl := range res.Flags {
+		if f.Strong(fl) {
+			strong = append(strong, fl)
+		} else {
+			light = append(light, fl)
+		}
+	}
+	for _, part := range []struct {
+		heading string
+		flags   []*flows.Flag
+	}{{locales.VerdictReasons, strong}, {locales.MoreReasons, light}} {
+		if len(part.flags) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n\n%s", r.t(part.heading, map[string]any{"N": len(part.flags)}))
+		for _, fl := range part.flags {
 			fmt.Fprintf(&b, "\n• %s", r.t(fl.Reason, nil))
 		}
-		if more := len(res.Flags) - shown; more > 0 {
-			// Say that there are more: a cut list must not read as complete.
-			fmt.Fprintf(&b, "\n• %s", r.t(locales.MoreReasons, map[string]any{"N": more}))
-		}
-		fmt.Fprintf(&b, "\n%s", r.t(locales.VerdictILO, map[string]any{"List": r.indicators(res.Flags)}))
 	}
-	if len(res.Band.Steps) > 0 {
-		fmt.Fprintf(&b, "\n\n%s", r.t(locales.VerdictSteps, nil))
-		for i, st := range res.Band.Steps[:min(len(res.Band.Steps), limit(f.Result.MaxSteps))] {
+	if len(res.Flags) > 0 {
+		fmt.Fprintf(&b, "\n\n%s", r.t(locales.VerdictILO, map[string]any{"List": r.indicators(res.Flags)}))
+	}
+	judgement := Reply{Body: b.String()}
+
+	b.Reset()
+	if len(res.Steps) > 0 {
+		b.WriteString(r.t(locales.VerdictSteps, nil))
+		for i, st := range res.Steps {
 			fmt.Fprintf(&b, "\n%d. %s", i+1, r.t(st, nil))
 		}
 	}
 	if f.Result.Figure != "" {
-		fmt.Fprintf(&b, "\n\n%s", r.t(f.Result.Figure, nil))
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(r.t(f.Result.Figure, nil))
 	}
-	first := Reply{Body: b.String()}
+	todo := Reply{Body: b.String()}
 
 	b.Reset()
 	if len(res.Actions) > 0 {
@@ -145,7 +190,11 @@ func (r renderer) verdictParts(res flows.Result) (judgement, help Reply) {
 		fmt.Fprintf(&b, "\n\n%s", r.t(locales.Share, map[string]any{"Link": r.shareLink}))
 	}
 	fmt.Fprintf(&b, "\n\n%s", r.t(locales.EndHint, nil))
-	return first, Reply{Body: b.String(), Buttons: r.endButtons()}
+	help := Reply{Body: b.String(), Buttons: r.endButtons()}
+	if todo.Body == "" {
+		return []Reply{judgement, help}
+	}
+	return []Reply{judgement, todo, help}
 }
 
 // indicators names the ILO indicators of flags, each once, in the order of
@@ -163,7 +212,7 @@ func (r renderer) indicators(flags []*flows.Flag) string {
 }
 
 func (r renderer) endButtons() [][]Button {
-	rows := [][]Button{{{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", "")}}}
+	rows := [][]Button{{{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", flows.RestartYes)}}}
 	if r.resume {
 		rows = append(rows, []Button{r.resumeButton()})
 	}
@@ -204,13 +253,6 @@ func (r renderer) contacts(ids []string) string {
 		lines = append(lines, "• "+ct.Name[r.lang]+": "+strings.Join(parts, " · "))
 	}
 	return strings.Join(lines, "\n")
-}
-
-func limit(n int) int {
-	if n <= 0 {
-		return 5
-	}
-	return n
 }
 
 func otherLang(lang string) string {

@@ -37,13 +37,13 @@ func BenchmarkRender(b *testing.B) {
 	s := f.Steps[st.Step]
 	st, _ = flows.Advance(f, st, flows.Input{Kind: flows.Choose, Step: s.ID, Choice: s.Choices[0].ID})
 	q := f.Steps[st.Step] // the first counted question
-	worst := worstResult(f, ct.Set)
+	worst := worstResult(renderer{c: ct, lang: "id"})
 	worst.Band = &f.Bands[len(f.Bands)-1]
 	b.Run(name+"/question", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			n, total := flows.Progress(f, st)
-			r.question(q, n, total, len(st.Answers))
+			r.question(q, q.Visible(st), n, total, len(st.Answers))
 		}
 	})
 	b.Run(name+"/answered", func(b *testing.B) {

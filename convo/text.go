@@ -35,10 +35,11 @@ var synonyms = map[string]meaning{
 	"i dont know": meansUnknown, "idk": meansUnknown, "not sure": meansUnknown,
 }
 
-// matchChoice reads typed text as an answer to step s: the choice's number
-// (1 for the first), its label in the user's language (or the other one),
-// or a common synonym.
-func matchChoice(ct *Content, lang string, s *flows.Step, text string) (string, bool) {
+// matchChoice reads typed text as an answer to step s, among the choices
+// offered: a value in a choice's range ("17", "17 tahun" for an age), else
+// the choice's number (1 for the first), its label in the user's language
+// (or the other one), or a common synonym.
+func matchChoice(ct *Content, lang string, s *flows.Step, choices []*flows.Choice, text string) (string, bool) {
 	if t := strings.TrimSpace(text); strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
 		return "", false // "-1" is not the first answer
 	}
@@ -46,14 +47,25 @@ func matchChoice(ct *Content, lang string, s *flows.Step, text string) (string, 
 	if norm == "" {
 		return "", false
 	}
-	if n, err := strconv.Atoi(norm); err == nil {
-		if n >= 1 && n <= len(s.Choices) {
-			return s.Choices[n-1].ID, true
+	if ranged(choices) {
+		// Typed numbers are values here, never button positions: "1"
+		// must not pick "Under 18".
+		if n, ok := leadingNumber(norm); ok {
+			for _, ch := range choices {
+				if len(ch.Range) == 2 && n >= ch.Range[0] && n <= ch.Range[1] {
+					return ch.ID, true
+				}
+			}
+			return "", false
+		}
+	} else if n, err := strconv.Atoi(norm); err == nil {
+		if n >= 1 && n <= len(choices) {
+			return choices[n-1].ID, true
 		}
 		return "", false
 	}
 	for _, l := range []string{lang, otherLang(lang)} {
-		for _, ch := range s.Choices {
+		for _, ch := range choices {
 			if normalize(ct.Msgs.Text(l, ch.Text, false, nil)) == norm ||
 				normalize(ct.Msgs.Text(l, ch.Text, true, nil)) == norm {
 				return ch.ID, true
@@ -61,7 +73,7 @@ func matchChoice(ct *Content, lang string, s *flows.Step, text string) (string, 
 		}
 	}
 	m := synonyms[norm]
-	for _, ch := range s.Choices {
+	for _, ch := range choices {
 		yes := ch.Means == "yes" || (ch.Means == "" && ch.Text == locales.AnswerYes)
 		no := ch.Means == "no" || (ch.Means == "" && ch.Text == locales.AnswerNo)
 		if (m == meansYes && yes) || (m == meansNo && no) || (m == meansUnknown && ch.Unknown) {
@@ -70,6 +82,42 @@ func matchChoice(ct *Content, lang string, s *flows.Step, text string) (string, 
 	}
 	return "", false
 }
+
+func ranged(choices []*flows.Choice) bool {
+	for _, ch := range choices {
+		if len(ch.Range) == 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// leadingNumber reads a typed whole number with the words people type
+// around an age: "17", "17 tahun", "umur 17", "usia 17 thn", "17 years".
+// Anything else around it is not an answer.
+func leadingNumber(norm string) (int, bool) {
+	words := strings.Fields(norm)
+	if len(words) > 0 && agePrefixes[words[0]] {
+		words = words[1:]
+	}
+	if len(words) == 2 && ageUnits[words[1]] {
+		words = words[:1]
+	}
+	if len(words) != 1 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(words[0])
+	if err != nil || n > 200 {
+		return 0, false
+	}
+	return n, true
+}
+
+// ageUnits and agePrefixes are the words typed with an age.
+var (
+	ageUnits    = map[string]bool{"tahun": true, "thn": true, "th": true, "taun": true, "years": true, "year": true, "yrs": true, "yo": true, "y": true}
+	agePrefixes = map[string]bool{"umur": true, "umurku": true, "usia": true, "usiaku": true, "age": true, "aged": true, "im": true}
+)
 
 // normalize lowercases and keeps letters and digits, one space between
 // words: "Ya!" and "  ya " read the same, as do "don't know" and "dont know".

@@ -31,7 +31,8 @@ func TestTypedWordsMatchMeaning(t *testing.T) {
 		{"destination", "Cambodia", "kh"}, // the other language's label
 	}
 	for _, tt := range tests {
-		got, ok := matchChoice(ct, "id", ct.Flow.Steps[tt.step], tt.text)
+		s := ct.Flow.Steps[tt.step]
+		got, ok := matchChoice(ct, "id", s, s.Choices, tt.text)
 		if !ok {
 			got = ""
 		}

@@ -66,8 +66,40 @@ func compatible(f *flows.Flow, st flows.State) bool {
 }
 
 func (t *turn) r() renderer {
-	return renderer{c: t.ct, lang: t.sess.Lang, other: t.sess.State.Perspective == "other", nonce: t.sess.Nonce,
+	r := renderer{c: t.ct, lang: t.sess.Lang, other: t.sess.State.Perspective == "other", nonce: t.sess.Nonce,
 		shareLink: t.share, resume: t.sess.Paused != nil, vars: t.vars[t.sess.Lang]}
+	if country := t.country(r); country != "" {
+		vars := map[string]any{"Country": country}
+		for k, v := range r.vars {
+			vars[k] = v
+		}
+		r.vars = vars
+	}
+	return r
+}
+
+// country names the destination the user chose, in their language, for
+// messages that say {{.Country}}; "" when not chosen yet.
+func (t *turn) country(r renderer) string {
+	f := t.ct.Flow
+	if f.Country == "" {
+		return ""
+	}
+	for _, a := range t.sess.State.Answers {
+		if a.Step != f.Country {
+			continue
+		}
+		ch := f.Steps[a.Step].Choice(a.Choice)
+		if ch == nil {
+			return ""
+		}
+		id := ch.Name
+		if id == "" {
+			id = ch.Text
+		}
+		return r.c.Msgs.Text(r.lang, id, r.other, r.vars)
+	}
+	return ""
 }
 
 func (t *turn) respond(replies ...Reply) Response {
@@ -178,8 +210,8 @@ func (t *turn) screen() []Reply {
 	if s.IsEnd() {
 		return []Reply{r.end(s, flows.Evaluate(f, st).Chosen)}
 	}
-	n, total := flows.Progress(f, st)
-	return []Reply{r.question(s, n, total, len(st.Answers))}
+	n, left := flows.Progress(f, st)
+	return []Reply{r.question(s, s.Visible(st), n, left, len(st.Answers))}
 }
 
 // switchLanguage shows the screen again in lang. The screen in the other
@@ -224,6 +256,15 @@ func (t *turn) button() Response {
 		}
 		return t.respond(t.advance(flows.Input{Kind: flows.Back})...)
 	case flows.TokRestart:
+		switch tok.Choice {
+		case flows.RestartAsk:
+			if tok.Step != t.sess.State.Step {
+				return stale()
+			}
+			return t.respond(t.r().confirmRestart())
+		case flows.RestartNo:
+			return t.respond(t.screen()...)
+		}
 		return t.respond(t.start(flows.Start)...)
 	case flows.TokHelp:
 		return t.command(CmdHelp, "")
@@ -279,7 +320,7 @@ func (t *turn) text() Response {
 		r := t.r()
 		return t.respond(Reply{Body: r.t(locales.EndHint, nil), Buttons: r.endButtons()})
 	}
-	if choice, ok := matchChoice(t.ct, t.sess.Lang, s, t.req.Text); ok {
+	if choice, ok := matchChoice(t.ct, t.sess.Lang, s, s.Visible(st), t.req.Text); ok {
 		return t.answer(s.ID, choice, false)
 	}
 	return t.reprompt()

@@ -30,6 +30,18 @@ type Flow struct {
 	// many "I don't know" answers were given (0 turns the rule off).
 	UnknownsForMedium int        `yaml:"unknowns_for_medium"`
 	Result            ResultSpec `yaml:"result"`
+	// Advice are the cases that choose the verdict's opening line and its
+	// steps, first match wins; a verdict no case matches gets its band's.
+	Advice []*Advice `yaml:"advice"`
+	// LegalRoute names the step messages that belong to the legal
+	// migration route. Validation keeps them out of every verdict that a
+	// flag marked no_legal_route can reach: where no legal route exists,
+	// advice must not suggest one.
+	LegalRoute []string `yaml:"legal_route"`
+	// Country is the step whose answer names the destination country:
+	// messages say {{.Country}} to name it (the choice's `name`, else its
+	// label).
+	Country string `yaml:"country"`
 
 	// File is the path the flow was loaded from, for error messages.
 	File string `yaml:"-"`
@@ -76,6 +88,20 @@ type Choice struct {
 	// Means is "yes" or "no": typed "ya", "tidak"... pick this choice.
 	// Choices labelled plainly Yes or No mean that without saying so.
 	Means string `yaml:"means"`
+	// When offers the choice only to users whose earlier answers match
+	// (as a step's when): "I don't know" for someone else's age, a direct
+	// flight only when a country was named.
+	When map[string][]string `yaml:"when"`
+	// Range [min, max] lets a typed whole number in it pick the choice (an
+	// age: "17", "17 tahun"). A step with ranges reads typed numbers as
+	// values, never as the position of a button.
+	Range []int `yaml:"range"`
+	// Advice are message IDs of steps this answer adds to the verdict's
+	// "what to do now" (money already paid: keep proof, report).
+	Advice []string `yaml:"advice"`
+	// Name is the message ID of how sentences name this answer (the
+	// country, for {{.Country}}); the label when empty.
+	Name string `yaml:"name"`
 
 	Line int `yaml:"-"`
 }
@@ -93,6 +119,10 @@ type Flag struct {
 	Reason string `yaml:"reason"`
 	// Why records the author's reason for the weight; never shown to users.
 	Why string `yaml:"why"`
+	// NoLegalRoute marks a sign that rules out every legal route (a
+	// country the government places no workers in, a child): no verdict
+	// with it may suggest a step of the flow's legal_route.
+	NoLegalRoute bool `yaml:"no_legal_route"`
 
 	ID   string `yaml:"-"`
 	Line int    `yaml:"-"`
@@ -100,13 +130,45 @@ type Flag struct {
 
 // Band is a verdict band: from Min points upwards.
 type Band struct {
-	ID   string `yaml:"id"`
-	Min  int    `yaml:"min"`
+	ID  string `yaml:"id"`
+	Min int    `yaml:"min"`
+	// Text is the message ID of the band's label ("HIGHER RISK").
 	Text string `yaml:"text"`
-	// Steps are the message IDs of the numbered next steps for this band.
+	// Headline is the message ID of the line a person can act on, shown
+	// under the label when no advice case gives one of its own.
+	Headline string `yaml:"headline"`
+	// Steps are the message IDs of the numbered next steps for this band,
+	// when no advice case matches.
 	Steps []string `yaml:"steps"`
 	Line  int      `yaml:"-"`
 }
+
+// Advice is one case of the verdict's advice: when If holds, its headline
+// and steps replace the band's.
+type Advice struct {
+	ID       string    `yaml:"id"`
+	If       Condition `yaml:"if"`
+	Headline string    `yaml:"headline"`
+	Steps    []string  `yaml:"steps"`
+	// Contacts are shown first in the verdict's contact list (SAPA 129
+	// for a child).
+	Contacts []string `yaml:"contacts"`
+	Line     int      `yaml:"-"`
+}
+
+// Condition says when an advice case applies. Every part given must hold;
+// an empty condition always holds.
+type Condition struct {
+	// Band: the verdict's band is one of these.
+	Band []string `yaml:"band"`
+	// Flags: at least one of these signs was raised.
+	Flags []string `yaml:"flags"`
+	// Answers: step id -> choice ids, as a step's when.
+	Answers map[string][]string `yaml:"answers"`
+}
+
+// Empty reports whether the condition always holds.
+func (c Condition) Empty() bool { return len(c.Band) == 0 && len(c.Flags) == 0 && len(c.Answers) == 0 }
 
 // ResultSpec is what every verdict shows besides its band.
 type ResultSpec struct {
@@ -114,9 +176,32 @@ type ResultSpec struct {
 	Contacts []string `yaml:"contacts"`
 	// Figure is the message ID of one dated, sourced figure.
 	Figure string `yaml:"figure"`
-	// MaxReasons and MaxSteps cap the lists (default 5 each).
-	MaxReasons int `yaml:"max_reasons"`
-	MaxSteps   int `yaml:"max_steps"`
+	// StrongWeight: signs of at least this weight (and critical ones) are
+	// listed as warning signs, lighter ones apart as "less strong". Every
+	// sign raised is named; 0 means 4.
+	StrongWeight int `yaml:"strong_weight"`
+}
+
+// Visible returns the choices offered to a user in state st: those whose
+// condition holds.
+func (s *Step) Visible(st State) []*Choice {
+	all := true
+	for _, c := range s.Choices {
+		if len(c.When) > 0 && !st.holds(c.When) {
+			all = false
+			break
+		}
+	}
+	if all {
+		return s.Choices
+	}
+	out := make([]*Choice, 0, len(s.Choices))
+	for _, c := range s.Choices {
+		if len(c.When) == 0 || st.holds(c.When) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // IsEnd reports whether the step is an end message rather than a question.

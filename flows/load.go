@@ -133,6 +133,13 @@ func annotate(f *Flow, root *yaml.Node) {
 	for i := range f.Bands {
 		f.Bands[i].Line = yamlcheck.Lookup(root, "bands", i).Line
 	}
+	for i, a := range f.Advice {
+		if a == nil { // "- ~" decodes to nil; keep it checkable
+			a = &Advice{}
+			f.Advice[i] = a
+		}
+		a.Line = yamlcheck.Lookup(root, "advice", i).Line
+	}
 }
 
 func (s *Set) loadContacts(file string, data []byte) yamlcheck.Problems {

@@ -100,7 +100,8 @@ func Advance(f *Flow, st State, in Input) (State, []Event) {
 			return st, []Event{Rejected{StaleInput}}
 		}
 		c := step.Choice(in.Choice)
-		if c == nil {
+		if c == nil || (len(c.When) > 0 && !st.holds(c.When)) {
+			// Not offered to this user: forged or from an older flow.
 			return st, []Event{Rejected{UnknownChoice}}
 		}
 		st.Answers = append(st.Answers, Answer{Step: step.ID, Choice: c.ID})
@@ -177,10 +178,12 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// Progress returns the number of the question on screen and the most
-// questions the check can still have, for "3/12". Both are 0 for steps that
-// do not count (the welcome, end steps).
-func Progress(f *Flow, st State) (n, total int) {
+// Progress returns the number of the question on screen and about how many
+// questions are left after it, for "Question 3 · about 9 left". It follows
+// the path the answers so far lead to: steps whose condition already fails
+// are not counted, steps that may still be asked are. Both are 0 for steps
+// that do not count (the welcome, end steps).
+func Progress(f *Flow, st State) (n, left int) {
 	s := f.Steps[st.Step]
 	if s == nil || !s.counted() {
 		return 0, 0
@@ -190,34 +193,35 @@ func Progress(f *Flow, st State) (n, total int) {
 			n++
 		}
 	}
-	memo := map[string]int{}
-	return n + 1, n + st.longest(f, st.Step, memo)
+	seen := map[string]bool{s.ID: true}
+	for id := s.likelyNext(); id != "" && !seen[id]; {
+		seen[id] = true
+		next := f.Steps[id]
+		if next == nil {
+			break
+		}
+		if st.couldHold(next.When) && next.counted() {
+			left++
+		}
+		id = next.likelyNext()
+	}
+	return n + 1, left
 }
 
-// longest counts the questions on the longest path from id, skipping steps
-// whose condition is already known to fail.
-func (st State) longest(f *Flow, id string, memo map[string]int) int {
-	if v, ok := memo[id]; ok {
-		return v
+// likelyNext is where a step usually leads: its own next, else the next
+// most of its choices name.
+func (s *Step) likelyNext() string {
+	if s.Next != "" {
+		return s.Next
 	}
-	memo[id] = 0 // a loop in an unvalidated flow counts as nothing
-	s := f.Steps[id]
-	if s == nil {
-		return 0
-	}
-	if !st.couldHold(s.When) {
-		v := st.longest(f, s.Next, memo)
-		memo[id] = v
-		return v
-	}
-	best := 0
+	votes := map[string]int{}
+	best := ""
 	for _, c := range s.Choices {
-		best = max(best, st.longest(f, c.NextOr(s), memo))
+		votes[c.Next]++
+		if c.Next != "" && votes[c.Next] > votes[best] {
+			best = c.Next
+		}
 	}
-	if s.counted() {
-		best++
-	}
-	memo[id] = best
 	return best
 }
 

@@ -142,12 +142,16 @@ func TestAdvanceRejectsAndIsPure(t *testing.T) {
 func TestProgress(t *testing.T) {
 	f := mini(t)
 	st, _ := play(f, "welcome", "self")
-	if n, total := flows.Progress(f, st); n != 1 || total != 4 {
-		t.Errorf("at source: %d/%d, want 1/4 (route may still come)", n, total)
+	if n, left := flows.Progress(f, st); n != 1 || left != 3 {
+		t.Errorf("at source: question %d, %d left; want 1, 3 left (dest, route may still come, fee)", n, left)
+	}
+	st, _ = play(f, "welcome", "self", "source", "ad", "dest", "far")
+	if n, left := flows.Progress(f, st); n != 3 || left != 1 {
+		t.Errorf("at route after far: question %d, %d left; want 3, 1 left", n, left)
 	}
 	st, _ = play(f, "welcome", "self", "source", "ad", "dest", "near")
-	if n, total := flows.Progress(f, st); n != 3 || total != 3 {
-		t.Errorf("at fee after near: %d/%d, want 3/3", n, total)
+	if n, left := flows.Progress(f, st); n != 3 || left != 0 {
+		t.Errorf("at fee after near: question %d, %d left; want 3, the last (route skipped)", n, left)
 	}
 	st, _ = play(f, "welcome", "self")
 	if n, _ := flows.Progress(f, flows.State{Step: "welcome"}); n != 0 {

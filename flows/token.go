@@ -20,6 +20,15 @@ const (
 	TokResume   TokenKind = 'c' // back to the check the emergency path interrupted
 )
 
+// The Choice of a TokRestart token: ask first (from a question: answers
+// would be lost), or the answer to that question. An empty one (buttons
+// sent before the question was asked) restarts.
+const (
+	RestartAsk = "ask"
+	RestartYes = "yes"
+	RestartNo  = "no"
+)
+
 // Token is what a button carries back: enough to tell a fresh tap from a
 // stale or forged one (the session's nonce and the question it belongs to),
 // and nothing personal. It is untrusted input when it comes back.

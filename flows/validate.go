@@ -72,6 +72,7 @@ func Validate(set *Set, msgs Messages, codeIDs []string) yamlcheck.Problems {
 		c.flags()
 		c.bands()
 		c.steps()
+		c.advice()
 		c.graph()
 	}
 	validateContacts(set, &ps)
@@ -121,8 +122,11 @@ func (c *checker) header() {
 	if f.Result.Figure != "" {
 		c.msg(c.at("result", "figure"), f.Result.Figure, "result figure")
 	}
-	if f.Result.MaxReasons < 0 || f.Result.MaxSteps < 0 {
-		c.add(c.at("result"), "max_reasons and max_steps cannot be negative")
+	if f.Result.StrongWeight < 0 {
+		c.add(c.at("result", "strong_weight"), "strong_weight cannot be negative")
+	}
+	if f.Country != "" && f.Steps[f.Country] == nil {
+		c.add(c.at("country"), "country names step %q, which does not exist", f.Country)
 	}
 }
 
@@ -177,6 +181,9 @@ func (c *checker) bands() {
 			c.add(c.at("bands", i, "min"), "band %q must start above band %q (min %d)", b.ID, c.f.Bands[i-1].ID, c.f.Bands[i-1].Min)
 		}
 		c.msg(n, b.Text, "text of band "+b.ID)
+		if b.Headline != "" {
+			c.msg(c.at("bands", i, "headline"), b.Headline, "headline of band "+b.ID)
+		}
 		for j, st := range b.Steps {
 			c.msg(c.at("bands", i, "steps", j), st, "next step of band "+b.ID)
 		}
@@ -207,22 +214,31 @@ func (c *checker) steps() {
 		if len(s.When) > 0 && s.Next == "" {
 			c.add(c.at("steps", id, "when"), "step %q has a condition, so it needs a `next` for users it skips", id)
 		}
-		for _, dep := range sortedIDs(s.When) {
-			wn := c.at("steps", id, "when", dep)
-			ds := c.f.Steps[dep]
-			if ds == nil {
-				c.add(wn, "condition names step %q, which does not exist", dep)
-				continue
-			}
-			for _, ch := range s.When[dep] {
-				if ds.Choice(ch) == nil {
-					c.add(wn, "condition names choice %q, which step %q does not have", ch, dep)
-				}
-			}
+		c.when(s.When, "steps", id, "when")
+		if !s.IsEnd() && !slices.ContainsFunc(s.Choices, func(ch *Choice) bool { return len(ch.When) == 0 }) {
+			c.add(sn, "every choice of step %q has a condition: give at least one none, so the question always has an answer", id)
 		}
 		seen := map[string]int{}
 		for i, ch := range s.Choices {
 			c.choice(s, i, ch, seen)
+		}
+	}
+}
+
+// when checks a condition on earlier answers (of a step, a choice or an
+// advice case) at path: every step and choice it names exists.
+func (c *checker) when(w map[string][]string, path ...any) {
+	for _, dep := range sortedIDs(w) {
+		wn := c.at(append(path, dep)...)
+		ds := c.f.Steps[dep]
+		if ds == nil {
+			c.add(wn, "condition names step %q, which does not exist", dep)
+			continue
+		}
+		for _, ch := range w[dep] {
+			if ds.Choice(ch) == nil {
+				c.add(wn, "condition names choice %q, which step %q does not have", ch, dep)
+			}
 		}
 	}
 }
@@ -281,6 +297,25 @@ func (c *checker) choice(s *Step, i int, ch *Choice, seen map[string]int) {
 	}
 	if ch.Perspective != "" && ch.Perspective != "self" && ch.Perspective != "other" {
 		c.add(c.at("steps", s.ID, "choices", i, "perspective"), "perspective must be self or other, not %q", ch.Perspective)
+	}
+	c.when(ch.When, "steps", s.ID, "choices", i, "when")
+	if len(ch.Range) != 0 && (len(ch.Range) != 2 || ch.Range[0] < 0 || ch.Range[0] > ch.Range[1]) {
+		c.add(c.at("steps", s.ID, "choices", i, "range"), "range must be [min, max] with 0 <= min <= max, like [18, 120]")
+	}
+	for _, other := range s.Choices[:i] {
+		if len(ch.Range) == 2 && len(other.Range) == 2 && ch.Range[0] <= other.Range[1] && other.Range[0] <= ch.Range[1] {
+			c.add(c.at("steps", s.ID, "choices", i, "range"), "the ranges of choices %q and %q overlap: a typed number could not pick one", other.ID, ch.ID)
+		}
+	}
+	for j, id := range ch.Advice {
+		an := c.at("steps", s.ID, "choices", i, "advice", j)
+		c.msg(an, id, "advice step of "+where)
+		if slices.Contains(c.f.LegalRoute, id) {
+			c.add(an, "%s adds %s, a step of the legal route; a choice's advice is shown whatever else was answered, so legal-route steps belong in the advice cases", where, id)
+		}
+	}
+	if ch.Name != "" {
+		c.msg(c.at("steps", s.ID, "choices", i, "name"), ch.Name, "name of "+where)
 	}
 	if ch.Unknown && ch.Action == "" {
 		c.add(n, "%s is an \"I don't know\" answer, so it needs an `action` saying how to find out", where)

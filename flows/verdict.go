@@ -17,6 +17,14 @@ type Result struct {
 	// Chosen are the contacts the answers chose (an embassy...), in order.
 	Chosen   []string
 	Unknowns int
+	// Advice is the case that matched, nil when the band's own headline
+	// and steps apply.
+	Advice *Advice
+	// Headline is the message ID of the line a person can act on.
+	Headline string
+	// Steps are the message IDs of what to do now: the case's (or the
+	// band's), then those the answers added.
+	Steps []string
 }
 
 // Critical reports whether a critical flag forced the band.
@@ -53,7 +61,6 @@ func Evaluate(f *Flow, st State) Result {
 		}
 		r.Chosen = appendNew(r.Chosen, c.Contacts...)
 	}
-	r.Contacts = appendNew(appendNew(nil, f.Result.Contacts...), r.Chosen...)
 	sort.SliceStable(r.Flags, func(i, j int) bool {
 		a, b := r.Flags[i], r.Flags[j]
 		if a.Critical != b.Critical {
@@ -62,7 +69,68 @@ func Evaluate(f *Flow, st State) Result {
 		return a.Weight > b.Weight
 	})
 	r.Band = band(f, r)
+	if r.Band == nil {
+		r.Contacts = appendNew(appendNew(nil, f.Result.Contacts...), r.Chosen...)
+		return r
+	}
+	r.Headline, r.Steps = r.Band.Headline, r.Band.Steps
+	var first []string
+	for _, a := range f.Advice {
+		if a.If.holds(r, st) {
+			r.Advice = a
+			if a.Headline != "" {
+				r.Headline = a.Headline
+			}
+			r.Steps, first = a.Steps, a.Contacts
+			break
+		}
+	}
+	r.Steps = append([]string(nil), r.Steps...)
+	for _, a := range st.Answers {
+		if c := f.Steps[a.Step].choice(a.Choice); c != nil {
+			r.Steps = appendNew(r.Steps, c.Advice...)
+		}
+	}
+	r.Contacts = appendNew(appendNew(appendNew(nil, first...), f.Result.Contacts...), r.Chosen...)
 	return r
+}
+
+// choice is Choice on a step that may be nil.
+func (s *Step) choice(id string) *Choice {
+	if s == nil {
+		return nil
+	}
+	return s.Choice(id)
+}
+
+// holds reports whether an advice condition holds for a result.
+func (c Condition) holds(r Result, st State) bool {
+	if len(c.Band) > 0 && (r.Band == nil || !contains(c.Band, r.Band.ID)) {
+		return false
+	}
+	if len(c.Flags) > 0 {
+		found := false
+		for _, fl := range r.Flags {
+			if contains(c.Flags, fl.ID) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return st.holds(c.Answers)
+}
+
+// Strong reports whether a flag is listed among the warning signs rather
+// than the less strong ones.
+func (f *Flow) Strong(fl *Flag) bool {
+	w := f.Result.StrongWeight
+	if w <= 0 {
+		w = 4
+	}
+	return fl.Critical || fl.Weight >= w
 }
 
 func band(f *Flow, r Result) *Band {

@@ -7,7 +7,11 @@ const (
 	Reprompt       = "ui.reprompt"        // typed text that is not an answer
 	TryAgain       = "ui.try_again"       // storage down: try again in a minute
 	Stale          = "ui.stale"           // toast for an old or unknown button (<=200 chars)
-	Progress       = "ui.progress"        // {{.N}}/{{.Total}}
+	Progress       = "ui.progress"        // {{.N}}: this question's number, {{.Left}}: about how many follow
+	ProgressLast   = "ui.progress_last"   // {{.N}}: the last question's number
+	RestartConfirm = "ui.restart_confirm" // Start again pressed mid-check: sure?
+	BtnRestartYes  = "ui.btn_restart_yes" // button label: yes, delete the answers and start again
+	BtnRestartNo   = "ui.btn_restart_no"  // button label: no, go on with the check
 	Chosen         = "ui.chosen"          // {{.Answer}}: the edited question shows the answer
 	BtnBack        = "ui.btn_back"        // button label
 	BtnRestart     = "ui.btn_restart"     // button label
@@ -20,8 +24,8 @@ const (
 	Privacy        = "ui.privacy"         // /privacy
 	PrivateOnly    = "ui.private_only"    // in a group: {{.Link}} to a private chat
 	LanguageSet    = "ui.language_set"    // after switching language
-	VerdictReasons = "ui.verdict_reasons" // heading: why
-	MoreReasons    = "ui.more_reasons"    // {{.N}} more warning signs than the list shows
+	VerdictReasons = "ui.verdict_reasons" // heading: the warning signs ({{.N}} of them)
+	MoreReasons    = "ui.more_reasons"    // heading: the less strong signs ({{.N}} of them)
 	VerdictILO     = "ui.verdict_ilo"     // {{.List}}: the ILO indicators the signs come under
 	VerdictSteps   = "ui.verdict_steps"   // heading: what to do next
 	VerdictActions = "ui.verdict_actions" // heading: find out first
@@ -44,7 +48,7 @@ const (
 
 // CodeIDs are all message IDs above.
 var CodeIDs = []string{
-	Reprompt, TryAgain, Stale, Progress, Chosen, BtnBack, BtnRestart, BtnHelp,
+	Reprompt, TryAgain, Stale, Progress, ProgressLast, RestartConfirm, BtnRestartYes, BtnRestartNo, Chosen, BtnBack, BtnRestart, BtnHelp,
 	BtnLanguage, BtnResume, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
 	LanguageSet, VerdictReasons, MoreReasons, VerdictILO, VerdictSteps, VerdictActions, VerdictContact,
 	Share, ShareButton, WhatsApp, EndHint, AnswerYes, AnswerNo,

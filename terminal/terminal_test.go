@@ -3,19 +3,16 @@ package terminal_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/internal/golden"
 	"github.com/selfcheck-id/selfcheck/internal/testcore"
 	"github.com/selfcheck-id/selfcheck/terminal"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden transcripts from the current output")
 
 func newCore(t *testing.T) *convo.Core {
 	t.Helper()
@@ -44,40 +41,9 @@ func TestGoldenTranscripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := strings.TrimSuffix(in, ".in") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./terminal -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("transcript differs from %s (run with -update and read the diff):\n%s", golden, firstDiff(string(want), out.String()))
-			}
+			golden.Check(t, strings.TrimSuffix(in, ".in")+".golden", out.Bytes())
 		})
 	}
-}
-
-// firstDiff shows the first differing line with a little context.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return "line " + strconv.Itoa(i+1) + ":\n want: " + wl + "\n  got: " + gl
-		}
-	}
-	return ""
 }
 
 func TestEndOfInputExitsCleanly(t *testing.T) {
