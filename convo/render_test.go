@@ -61,7 +61,8 @@ func TestVerdictOneMessageWhenItFits(t *testing.T) {
 
 // TestVerdictNamesTheILOIndicators: the reasons end with the ILO
 // indicators of the signs found, each named once in the user's language,
-// strongest sign's first.
+// strongest sign's first. The expected names come from the catalog
+// (ilo.* and ui.verdict_ilo), so rewording a locale does not break it.
 func TestVerdictNamesTheILOIndicators(t *testing.T) {
 	ct, ps := LoadContent(Embedded)
 	if len(ps) > 0 {
@@ -75,10 +76,22 @@ func TestVerdictNamesTheILOIndicators(t *testing.T) {
 		}
 		res.Flags = append(res.Flags, f.Flags[id])
 	}
-	for lang, want := range map[string]string{
-		"en": "these signs come under: retention of identity documents, debt bondage.",
-		"id": "tanda-tanda ini termasuk: penahanan dokumen identitas, jeratan utang.",
-	} {
+	// passport_kept, then fee_charged and debt_travel: two indicators, the
+	// second named once.
+	indicators := []string{"retention_of_identity_documents", "debt_bondage"}
+	for _, lang := range ct.Msgs.Languages() {
+		var names []string
+		for _, ind := range indicators {
+			id := flows.IndicatorMessage(ind)
+			if !ct.Msgs.Has(lang, id) {
+				t.Fatalf("%s: no message %q", lang, id)
+			}
+			names = append(names, ct.Msgs.Text(lang, id, false, nil))
+		}
+		want := ct.Msgs.Text(lang, locales.VerdictILO, false, map[string]any{"List": strings.Join(names, ", ")})
+		if want == locales.VerdictILO {
+			t.Fatalf("%s: no message %q", lang, locales.VerdictILO)
+		}
 		r := renderer{c: ct, lang: lang, nonce: "abcd1234"}
 		if got := r.verdict(res)[0].Body; !strings.Contains(got, want) {
 			t.Errorf("%s: no %q in\n%s", lang, want, got)

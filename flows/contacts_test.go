@@ -173,6 +173,7 @@ var numberAllowed = map[string]string{
 	"3":           "2 to 3 minutes, the welcome's estimate of the check's length",
 	"4":           "the fourth point of the numbered emergency screens",
 	"5":           "UU 18/2017 Article 5, minimum age (facts.md §4); the fifth point of the family's emergency screen",
+	"6":           "Peduli WNI is for stays over 6 months (facts.md §1)",
 	"18":          "minimum age 18 and the law's number UU 18/2017 (facts.md §4)",
 	"30":          "UU 18/2017 Article 30(1), no placement costs (facts.md §3)",
 	"7-16":        "Rp 7-16 million a month, the bait salary (facts.md §3)",
