@@ -150,7 +150,7 @@ func TestStaleAndDoubleTaps(t *testing.T) {
 		{"restart confirmed twice", func(t *testing.T, u *user) []string {
 			// Start again on a question asks first; the confirmation
 			// restarts once, its second tap is stale.
-			u.tap(u.last(), "Start again")
+			u.do(func() { u.tap(u.last(), "Start again") })
 			c := u.last()
 			u.tap(c, "Yes, again")
 			return []string{u.tap(c, "Yes, again")}
