@@ -139,6 +139,135 @@ func TestAdvanceRejectsAndIsPure(t *testing.T) {
 	}
 }
 
+// miniWith is the mini flow with edits, loaded as the bot loads it; it
+// fails the test if the result does not validate.
+func miniWith(t *testing.T, edits ...edit) *flows.Flow {
+	t.Helper()
+	files := fixture(t)
+	applyEdits(t, files, edits...)
+	set, ps := load(files)
+	if len(ps) > 0 {
+		t.Fatalf("the edited mini flow does not validate:\n%s", list(ps))
+	}
+	return set.Flows["mini"]
+}
+
+// TestChoiceWhen: a choice whose condition fails is not offered and, sent
+// anyway (a forged or old button), rejected as an unknown choice without
+// changing the state; when the condition holds it is an answer like any.
+func TestChoiceWhen(t *testing.T) {
+	f := miniWith(t, edit{fxFlow, "unknown: true, action: act.fee}", "unknown: true, action: act.fee, when: {welcome: [other]}}"})
+	unknown := flows.Input{Kind: flows.Choose, Step: "fee", Choice: "unknown"}
+	ids := func(cs []*flows.Choice) (out []string) {
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+
+	self, _ := play(f, "welcome", "self", "source", "office", "dest", "near")
+	if got := ids(f.Steps["fee"].Visible(self)); !reflect.DeepEqual(got, []string{"yes", "no"}) {
+		t.Errorf("offered for one's own offer: %v, want [yes no]", got)
+	}
+	got, evs := flows.Advance(f, self, unknown)
+	if len(evs) != 1 || evs[0] != (flows.Rejected{Reason: flows.UnknownChoice}) {
+		t.Errorf("hidden choice: events = %#v, want UnknownChoice", evs)
+	}
+	if !reflect.DeepEqual(got, self) {
+		t.Errorf("hidden choice changed the state to %+v", got)
+	}
+
+	other, _ := play(f, "welcome", "other", "source", "office", "dest", "near")
+	if got := ids(f.Steps["fee"].Visible(other)); !reflect.DeepEqual(got, []string{"yes", "no", "unknown"}) {
+		t.Errorf("offered for someone else: %v, want [yes no unknown]", got)
+	}
+	got, evs = flows.Advance(f, other, unknown)
+	if got.Step != flows.Verdict || len(got.Answers) != len(other.Answers)+1 {
+		t.Errorf("shown choice: state %+v, events %#v", got, evs)
+	}
+}
+
+// TestEvaluateAdvice: the first case that matches gives the headline (or
+// keeps the band's), the steps and its contacts, which come first; a
+// verdict no case matches gets its band's; the steps answers add follow,
+// each once.
+func TestEvaluateAdvice(t *testing.T) {
+	edits := append([]edit(nil), withAdvice...)
+	edits = append(edits,
+		// A second case that a "far" verdict matches too, after its own.
+		edit{fxFlow, "    contacts: [local]\n", "    contacts: [local]\n  - id: high\n    if: {band: [high]}\n    steps: [step.two]\n    contacts: [hotline]\n"},
+		edit{fxFlow, "{id: lower, min: 0, text: band.lower,", "{id: lower, min: 0, text: band.lower, headline: band.lower.headline,"},
+		// step.three is added by two answers.
+		edit{fxFlow, "{id: ad, text: c.ad, flags: [socmed]}", "{id: ad, text: c.ad, flags: [socmed], advice: [step.three]}"},
+		edit{fxFlow, "{id: yes, text: c.yes, flags: [fee]}", "{id: yes, text: c.yes, flags: [fee], advice: [step.three]}"},
+		// step.one, which the case far_away names already.
+		edit{fxFlow, "      - {id: yes, text: c.yes}\n      - {id: no, text: c.no}\n  fee:", "      - {id: yes, text: c.yes, advice: [step.one]}\n      - {id: no, text: c.no}\n  fee:"},
+		edit{fxEN, "act.dest:", "band.lower.headline: Check first.\nstep.three: Keep the receipts.\nact.dest:"},
+		edit{fxID, "act.dest:", "band.lower.headline: ID Check first.\nstep.three: ID Keep the receipts.\nact.dest:"},
+	)
+	f := miniWith(t, edits...)
+	tests := []struct {
+		name     string
+		answers  []string
+		band     string
+		advice   string // the case, "" for none
+		headline string
+		steps    []string
+		contacts []string
+	}{
+		{"no case: the band's headline and steps",
+			[]string{"welcome", "self", "source", "unknown", "dest", "near", "fee", "no"},
+			"lower", "", "band.lower.headline", []string{"step.one"}, []string{"hotline"}},
+		{"no case: the band's steps, then the answer's",
+			[]string{"welcome", "self", "source", "ad", "dest", "near", "fee", "no"},
+			"lower", "", "band.lower.headline", []string{"step.one", "step.three"}, []string{"hotline"}},
+		{"a case without a headline keeps the band's",
+			[]string{"welcome", "self", "source", "office", "dest", "near", "fee", "no"},
+			"lower", "office", "band.lower.headline", []string{"step.two", "step.one"}, []string{"hotline"}},
+		{"the first case that matches wins, its contacts first",
+			[]string{"welcome", "self", "source", "office", "dest", "far", "route", "no", "fee", "no"},
+			"high", "far_away", "advice.far", []string{"step.one"}, []string{"local", "hotline", "embassy"}},
+		{"a later case when the first does not match; a step two answers add, once",
+			[]string{"welcome", "self", "source", "ad", "dest", "near", "fee", "yes"},
+			"high", "high", "", []string{"step.two", "step.three"}, []string{"hotline"}},
+		{"a step the case names already is not added again",
+			[]string{"welcome", "self", "source", "ad", "dest", "far", "route", "yes", "fee", "yes"},
+			"high", "far_away", "advice.far", []string{"step.one", "step.three"}, []string{"local", "hotline", "embassy"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, _ := play(f, tt.answers...)
+			if st.Step != flows.Verdict {
+				t.Fatalf("step = %q, want the verdict", st.Step)
+			}
+			r := flows.Evaluate(f, st)
+			if r.Band.ID != tt.band {
+				t.Errorf("band = %s, want %s", r.Band.ID, tt.band)
+			}
+			got := ""
+			if r.Advice != nil {
+				got = r.Advice.ID
+			}
+			if got != tt.advice {
+				t.Errorf("advice case = %q, want %q", got, tt.advice)
+			}
+			if r.Headline != tt.headline {
+				t.Errorf("headline = %q, want %q", r.Headline, tt.headline)
+			}
+			if !reflect.DeepEqual(r.Steps, tt.steps) {
+				t.Errorf("steps = %v, want %v", r.Steps, tt.steps)
+			}
+			if !reflect.DeepEqual(r.Contacts, tt.contacts) {
+				t.Errorf("contacts = %v, want %v", r.Contacts, tt.contacts)
+			}
+		})
+	}
+	// Evaluate must not write the case's or the band's steps.
+	if !reflect.DeepEqual(f.Advice[0].Steps, []string{"step.one"}) || !reflect.DeepEqual(f.Bands[0].Steps, []string{"step.one"}) {
+		t.Errorf("Evaluate changed the flow: case steps %v, band steps %v", f.Advice[0].Steps, f.Bands[0].Steps)
+	}
+}
+
 func TestProgress(t *testing.T) {
 	f := mini(t)
 	st, _ := play(f, "welcome", "self")
