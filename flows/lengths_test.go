@@ -35,10 +35,22 @@ func setMessage(t *testing.T, files map[string]string, file, id, text string) {
 	t.Fatalf("%s has no message %s", file, id)
 }
 
+// judgementWithout is the first part of the longest verdict of the mini
+// flow with advice (withAdvice) in English for band medium, less its
+// headline: the label, then every sign the worst answers raise (the strong
+// ones, the lighter apart) and their ILO indicators. band.lower is one
+// character shorter, band.high as long.
+var judgementWithout = flows.TextLen("Medium risk.\n" +
+	"\n\nWhy:\n• No placement there.\n• Fees are forbidden." +
+	"\n\nLess strong (1):\n• Ads are a sign." +
+	"\n\nILO: deception, debt bondage.")
+
 // TestValidateLengths: a message too long for Telegram is reported at its
 // line in the locale file, a question over 400 characters (in any language,
-// its ".other" variant too) at its step's line in the flow, and both are
-// reported together with the other problems of the content.
+// its ".other" variant too) at its step's line in the flow, a part of the
+// longest verdict over 4096 at the line of its advice case (or its band's,
+// when no case applies), and all are reported together with the other
+// problems of the content.
 func TestValidateLengths(t *testing.T) {
 	const flow, en, id = "mini/mini.yaml", "mini-locales/en.yaml", "mini-locales/id.yaml"
 	type want struct {
@@ -105,16 +117,65 @@ func TestValidateLengths(t *testing.T) {
 			0,
 		},
 		{
-			// Each action item is short enough on its own; the verdict that
-			// lists them all is not. Every band, language and perspective.
+			// Each action item is short enough on its own; the verdict's
+			// last part (find out first, contacts), which lists them all,
+			// is not. Reported for every band at its line (no advice
+			// case), in English only, for both perspectives.
 			"a verdict that renders over 4096 characters",
 			func(t *testing.T, files map[string]string) {
 				for _, a := range []string{"act.source", "act.dest", "act.fee"} {
 					setMessage(t, files, en, a, long(1400))
 				}
 			},
-			[]want{{flow, "{id: lower, min: 0", `verdict message 2 for band lower renders to`}},
-			5,
+			[]want{
+				{flow, "{id: lower, min: 0", `verdict part 3 for band lower with advice of the band renders to 4391 characters in "en"`},
+				{flow, "{id: medium, min: 3", `verdict part 3 for band medium with advice of the band renders to 4391 characters in "en"`},
+				{flow, "{id: high, min: 6", `verdict part 3 for band high with advice of the band renders to 4391 characters in "en"`},
+			},
+			3, // the same for someone else's offer
+		},
+		{
+			// 4096 in all for bands medium and high (4095 for lower): the
+			// label, the case's headline and the worst signs.
+			"an advice case's verdict exactly at the limit fits",
+			func(t *testing.T, files map[string]string) {
+				applyEdits(t, files, withAdvice...)
+				setMessage(t, files, en, "band.high.other", "Higher risk!") // as long as band.high
+				setMessage(t, files, en, "advice.far", long(4096-judgementWithout))
+			},
+			nil,
+			0,
+		},
+		{
+			// One more character in the case's headline: its first part
+			// (label, headline, every sign) is over, for each band the case
+			// can come with (it names none) whose label is long enough; the
+			// bands' own advice, without the headline, fits.
+			"an advice case's verdict over 4096 is reported at the case",
+			func(t *testing.T, files map[string]string) {
+				applyEdits(t, files, withAdvice...)
+				setMessage(t, files, en, "band.high.other", "Higher risk!") // as long as band.high
+				setMessage(t, files, en, "advice.far", long(4097-judgementWithout))
+			},
+			[]want{
+				{flow, "  - id: far_away", `verdict part 1 for band medium with advice far_away renders to 4097 characters in "en"`},
+				{flow, "  - id: far_away", `verdict part 1 for band high with advice far_away renders to 4097 characters in "en"`},
+			},
+			2, // the same for someone else's offer
+		},
+		{
+			// A case for the lower bands is rendered with those only: band
+			// high, with as long a label as medium, is not reported.
+			"an advice case's verdict over 4096, for its bands only",
+			func(t *testing.T, files map[string]string) {
+				applyEdits(t, files, withAdvice...)
+				setMessage(t, files, en, "band.high.other", "Higher risk!") // as long as band.high
+				applyEdits(t, files, edit{flow, "    headline: advice.far\n", ""},
+					edit{flow, "  - id: office\n", "  - id: office\n    headline: advice.far\n"})
+				setMessage(t, files, en, "advice.far", long(4097-judgementWithout))
+			},
+			[]want{{flow, "  - id: office", `verdict part 1 for band medium with advice office renders to 4097 characters in "en"`}},
+			1, // the same for someone else's offer
 		},
 	}
 	for _, tt := range tests {
@@ -139,8 +200,5 @@ func TestValidateLengths(t *testing.T) {
 				}
 			}
 		})
-	}
-	if flows.MaxMessage != convo.MaxMessage {
-		t.Errorf("flows.MaxMessage %d, convo.MaxMessage %d: one limit, two values", flows.MaxMessage, convo.MaxMessage)
 	}
 }
