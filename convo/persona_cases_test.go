@@ -135,16 +135,17 @@ var personas = []persona{
 	{
 		// A 17-year-old typing instead of tapping: "17 tahun" is an age, not
 		// a button. Under 18 is a child's verdict: no migration steps, SAPA
-		// 129 first.
+		// 129 first, and no "check the licence" to find out either.
 		name: "under-18-typed-answers",
-		answers: with(clean, "source=socmed", "destination=my", "dest_change=~nggak", "disnaker=~ya", "secrecy=~tidak",
-			"replace=~no", "data=~gak", "age=~17 tahun"),
+		answers: with(clean, "source=socmed", "destination=my", "dest_change=~nggak", "licence=unknown", "disnaker=~ya",
+			"secrecy=~tidak", "replace=~no", "data=~gak", "age=~17 tahun"),
 		band:         "high",
 		headline:     "advice.child",
 		reasons:      []string{"under_18", "recruit_socmed"},
 		steps:        []string{"step.child_law", "step.child_talk", "step.child_sapa", "step.dont_pay"},
 		noSteps:      append(legalSteps, "step.no_fee", "step.dont_travel"),
 		contacts:     []string{"kbri-kuala-lumpur", "sapa129"},
+		noContacts:   []string{"siskop2mi"},
 		firstContact: "sapa129",
 	},
 	{

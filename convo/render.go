@@ -61,7 +61,9 @@ func (r renderer) question(s *flows.Step, choices []*flows.Choice, n, left, answ
 	}
 	if s.ID == r.c.Flow.Start {
 		controls = append(controls, Button{Label: r.t(locales.BtnLanguage, nil), Data: r.token(flows.TokLanguage, "", otherLang(r.lang))})
-	} else if r.c.Flow.Emergency != "" && s.ID != r.c.Flow.Emergency {
+	} else if r.c.Flow.Emergency != "" && !flows.InEmergency(r.c.Flow, s.ID) {
+		// Not on the emergency path itself: there it would only go back to
+		// its first question and lose the answer.
 		controls = append(controls, Button{Label: r.t(locales.BtnHelp, nil), Data: r.token(flows.TokHelp, "", "")})
 	}
 	if len(controls) > 0 {

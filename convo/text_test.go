@@ -28,7 +28,19 @@ func TestTypedWordsMatchMeaning(t *testing.T) {
 		{"welcome", "+2", ""},
 		{"welcome", "1.", "self"},
 		{"destination", "kamboja", "kh"},
-		{"destination", "Cambodia", "kh"}, // the other language's label
+		// Ages are values: "1" is no button position there, "17" is under 18.
+		{"age", "17", "under18"},
+		{"age", "17 tahun", "under18"},
+		{"age", "umur 16", "under18"},
+		{"age", "usia 19 thn", "adult"},
+		{"age", "I'm 25", "adult"},
+		{"age", "25 years", "adult"},
+		{"age", "1", ""},
+		{"age", "2", ""},
+		{"age", "17 atau 18", ""},
+		{"age", "170", ""},
+		{"age", "18 tahun atau lebih", "adult"}, // the label, typed
+		{"destination", "Cambodia", "kh"},       // the other language's label
 	}
 	for _, tt := range tests {
 		s := ct.Flow.Steps[tt.step]

@@ -20,6 +20,9 @@ func (c *checker) advice() {
 	for i, id := range f.LegalRoute {
 		c.msg(c.at("legal_route", i), id, "legal-route step")
 	}
+	for i, id := range f.LegalRouteContacts {
+		c.contact(c.at("legal_route_contacts", i), id)
+	}
 	seen := map[string]int{}
 	for i, a := range f.Advice {
 		n := c.at("advice", i)

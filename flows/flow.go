@@ -38,6 +38,11 @@ type Flow struct {
 	// flag marked no_legal_route can reach: where no legal route exists,
 	// advice must not suggest one.
 	LegalRoute []string `yaml:"legal_route"`
+	// LegalRouteContacts are contacts of the legal route (the licence
+	// check): a verdict with a no_legal_route sign leaves them out, and
+	// leaves out action items listed in LegalRoute too, whatever the
+	// answers chose.
+	LegalRouteContacts []string `yaml:"legal_route_contacts"`
 	// Country is the step whose answer names the destination country:
 	// messages say {{.Country}} to name it (the choice's `name`, else its
 	// label).

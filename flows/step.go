@@ -180,9 +180,12 @@ func contains(xs []string, x string) bool {
 
 // Progress returns the number of the question on screen and about how many
 // questions are left after it, for "Question 3 · about 9 left". It follows
-// the path the answers so far lead to: steps whose condition already fails
-// are not counted, steps that may still be asked are. Both are 0 for steps
-// that do not count (the welcome, end steps).
+// the path the answers so far lead to: a step whose condition already fails
+// counts 0, one whose condition holds counts 1, and one whose condition
+// depends on questions not answered yet counts the share of their answers
+// that would ask it, so the estimate neither jumps down nor creeps up much
+// as answers come. Both are 0 for steps that do not count (the welcome, end
+// steps).
 func Progress(f *Flow, st State) (n, left int) {
 	s := f.Steps[st.Step]
 	if s == nil || !s.counted() {
@@ -193,6 +196,7 @@ func Progress(f *Flow, st State) (n, left int) {
 			n++
 		}
 	}
+	expected := 0.0
 	seen := map[string]bool{s.ID: true}
 	for id := s.likelyNext(); id != "" && !seen[id]; {
 		seen[id] = true
@@ -200,12 +204,30 @@ func Progress(f *Flow, st State) (n, left int) {
 		if next == nil {
 			break
 		}
-		if st.couldHold(next.When) && next.counted() {
-			left++
+		if next.counted() {
+			expected += st.chance(f, next.When)
 		}
 		id = next.likelyNext()
 	}
-	return n + 1, left
+	return n + 1, int(expected + 0.5)
+}
+
+// chance is how likely a condition is to hold: 0 or 1 for answered steps,
+// and for a step not answered yet the share of its choices that satisfy it.
+func (st State) chance(f *Flow, when map[string][]string) float64 {
+	p := 1.0
+	for step, choices := range when {
+		if got, ok := st.answer(step); ok {
+			if !contains(choices, got) {
+				return 0
+			}
+			continue
+		}
+		if ds := f.Steps[step]; ds != nil && len(ds.Choices) > 0 {
+			p *= float64(len(choices)) / float64(len(ds.Choices))
+		}
+	}
+	return p
 }
 
 // likelyNext is where a step usually leads: its own next, else the next
@@ -223,14 +245,4 @@ func (s *Step) likelyNext() string {
 		}
 	}
 	return best
-}
-
-// couldHold is holds, but a condition on a step not yet answered may hold.
-func (st State) couldHold(when map[string][]string) bool {
-	for step, choices := range when {
-		if got, ok := st.answer(step); ok && !contains(choices, got) {
-			return false
-		}
-	}
-	return true
 }

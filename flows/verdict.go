@@ -1,6 +1,9 @@
 package flows
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Result is the verdict of a check, computed from the answers alone.
 type Result struct {
@@ -69,6 +72,12 @@ func Evaluate(f *Flow, st State) Result {
 		return a.Weight > b.Weight
 	})
 	r.Band = band(f, r)
+	if r.noLegalRoute() {
+		// No legal route exists (a child, Cambodia): "check the licence"
+		// would suggest the offer could go ahead.
+		r.Actions = slices.DeleteFunc(r.Actions, func(a string) bool { return contains(f.LegalRoute, a) })
+		r.Chosen = slices.DeleteFunc(r.Chosen, func(c string) bool { return contains(f.LegalRouteContacts, c) })
+	}
 	if r.Band == nil {
 		r.Contacts = appendNew(appendNew(nil, f.Result.Contacts...), r.Chosen...)
 		return r
@@ -93,6 +102,11 @@ func Evaluate(f *Flow, st State) Result {
 	}
 	r.Contacts = appendNew(appendNew(appendNew(nil, first...), f.Result.Contacts...), r.Chosen...)
 	return r
+}
+
+// noLegalRoute reports whether a sign raised rules out every legal route.
+func (r Result) noLegalRoute() bool {
+	return slices.ContainsFunc(r.Flags, func(fl *Flag) bool { return fl.NoLegalRoute })
 }
 
 // choice is Choice on a step that may be nil.
