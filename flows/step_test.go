@@ -268,6 +268,48 @@ func TestEvaluateAdvice(t *testing.T) {
 	}
 }
 
+// TestEvaluateNoLegalRoute: with a sign that rules out the legal route,
+// the verdict leaves out the action items listed in legal_route and the
+// contacts of legal_route_contacts the answers chose; without one it keeps
+// them.
+func TestEvaluateNoLegalRoute(t *testing.T) {
+	edits := append([]edit(nil), withAdvice...)
+	edits = append(edits,
+		edit{fxFlow, "    contacts: [local]\n", ""},
+		edit{fxFlow, "legal_route: [step.two]\n", "legal_route: [step.two, act.fee]\nlegal_route_contacts: [local]\n"},
+		edit{fxFlow, "unknown: true, action: act.fee}", "unknown: true, action: act.fee, contacts: [local]}"},
+	)
+	f := miniWith(t, edits...)
+	tests := []struct {
+		name     string
+		answers  []string
+		actions  []string
+		contacts []string
+	}{
+		{"a no_legal_route sign (far): no legal action item, no legal-route contact",
+			[]string{"welcome", "self", "source", "unknown", "dest", "far", "route", "no", "fee", "unknown"},
+			[]string{"act.source"}, []string{"hotline", "embassy"}},
+		{"no such sign: both kept",
+			[]string{"welcome", "self", "source", "unknown", "dest", "near", "fee", "unknown"},
+			[]string{"act.source", "act.fee"}, []string{"hotline", "local"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, _ := play(f, tt.answers...)
+			r := flows.Evaluate(f, st)
+			if !reflect.DeepEqual(r.Actions, tt.actions) {
+				t.Errorf("actions = %v, want %v", r.Actions, tt.actions)
+			}
+			if !reflect.DeepEqual(r.Contacts, tt.contacts) {
+				t.Errorf("contacts = %v, want %v", r.Contacts, tt.contacts)
+			}
+			if r.Unknowns != 2 {
+				t.Errorf("unknowns = %d, want 2: a dropped action item still counts as an unknown", r.Unknowns)
+			}
+		})
+	}
+}
+
 func TestProgress(t *testing.T) {
 	f := mini(t)
 	st, _ := play(f, "welcome", "self")

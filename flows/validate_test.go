@@ -319,6 +319,16 @@ func TestValidateAdvice(t *testing.T) {
 			nil,
 		},
 		{
+			"an unknown legal-route contact",
+			[]edit{{fxFlow, "legal_route: [step.two]\n", "legal_route: [step.two]\nlegal_route_contacts: [nobody]\n"}},
+			[]want{{"legal_route_contacts: [nobody]", `contact "nobody" is not in the contact directory`}},
+		},
+		{
+			"a legal-route action item is fine",
+			[]edit{{fxFlow, "legal_route: [step.two]\n", "legal_route: [step.two, act.fee]\nlegal_route_contacts: [local]\n"}},
+			nil,
+		},
+		{
 			"a legal-route step without its message",
 			[]edit{{fxFlow, "legal_route: [step.two]", "legal_route: [step.two, step.nine]"}},
 			[]want{
