@@ -202,3 +202,33 @@ func TestValidateLengths(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateLengthsEachPartApart: the verdict's parts are measured one by
+// one, so the longest verdict must be the longest for each part: here the
+// answer "far" has the longest sign (part 1) and "near" the longest added
+// step (part 2). A check that answers "ad", "far" and fee "yes" gets a
+// first part of 4191 characters, and validation must say so.
+//
+// Skipped: convo's worstResult takes from each question the one answer
+// whose signs and added steps are longest together ("near" here), so no
+// problem is reported and the bot would send a message Telegram refuses.
+// Remove the Skip once each part takes its own longest answer.
+func TestValidateLengthsEachPartApart(t *testing.T) {
+	t.Skip("known bug in convo.worstResult: one answer per question for all parts; see the comment")
+	files := fixture(t)
+	applyEdits(t, files,
+		edit{fxFlow, "{id: near, text: c.near}", "{id: near, text: c.near, advice: [step.three]}"},
+		edit{fxEN, "act.dest:", "step.three: " + strings.Repeat("s", 2200) + "\nact.dest:"},
+		edit{fxID, "act.dest:", "step.three: ID Three.\nact.dest:"},
+	)
+	setMessage(t, files, fxEN, "flag.far", strings.Repeat("f", 2100))
+	setMessage(t, files, fxEN, "flag.fee", strings.Repeat("e", 2000))
+	ps := loadContent(files)
+	line := lineOf(files[fxFlow], "{id: high, min: 6")
+	for _, p := range ps {
+		if strings.Contains(p.Msg, `verdict part 1 for band high with advice of the band renders to`) && p.Line == line {
+			return
+		}
+	}
+	t.Errorf("want verdict part 1 for band high over 4096 at line %d, got:\n%s", line, list(ps))
+}
