@@ -28,7 +28,8 @@ func benchFlow(b *testing.B) (*flows.Flow, string) {
 }
 
 // firstChoicePath returns the states and inputs of a check that takes the
-// first choice of every question, from the start to the verdict (or end).
+// first choice offered at every question, from the start to the verdict (or
+// end).
 func firstChoicePath(f *flows.Flow) ([]flows.State, []flows.Input) {
 	var states []flows.State
 	var inputs []flows.Input
@@ -40,7 +41,7 @@ func firstChoicePath(f *flows.Flow) ([]flows.State, []flows.Input) {
 		if st.Step == flows.Verdict || s == nil || s.IsEnd() {
 			break
 		}
-		in = flows.Input{Kind: flows.Choose, Step: s.ID, Choice: s.Choices[0].ID}
+		in = flows.Input{Kind: flows.Choose, Step: s.ID, Choice: s.Visible(st)[0].ID}
 	}
 	return states, inputs
 }
@@ -74,8 +75,8 @@ func BenchmarkEvaluate(b *testing.B) {
 	})
 }
 
-// BenchmarkProgress is the "3/12" of a question, which walks the rest of
-// the flow for its longest path.
+// BenchmarkProgress is the "Question 3 · about 9 left" of a question,
+// which walks the rest of the flow along its likely path.
 func BenchmarkProgress(b *testing.B) {
 	f, name := benchFlow(b)
 	states, _ := firstChoicePath(f)
