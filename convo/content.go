@@ -7,6 +7,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
+	"github.com/selfcheck-id/selfcheck/listen"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
 
@@ -16,6 +17,9 @@ type Content struct {
 	Set  *flows.Set
 	Flow *flows.Flow // the flow users are served
 	Msgs *locales.Catalog
+	// Listen reads typed and pasted text; nil when the flows directory
+	// has no rules file (then only answers and commands are understood).
+	Listen *listen.Rules
 }
 
 // Source says where to load content from: a file system and a directory
@@ -48,18 +52,28 @@ func LoadContent(src Source) (*Content, yamlcheck.Problems) {
 // Check validates a loaded set against the messages, including what only
 // rendering can tell (message length), and picks the served flow.
 func Check(set *flows.Set, msgs *locales.Catalog, flowID string) (*Content, yamlcheck.Problems) {
-	ps := flows.Validate(set, msgs, locales.CodeIDs)
 	if flowID == "" && len(set.Flows) > 0 {
 		flowID = set.IDs()[0]
 	}
 	f := set.Flows[flowID]
 	if f == nil {
-		ps = append(ps, yamlcheck.Problem{File: "flows", Msg: fmt.Sprintf("no flow with id %q", flowID)})
+		return nil, yamlcheck.Problems{{File: "flows", Msg: fmt.Sprintf("no flow with id %q", flowID)}}
 	}
-	if len(ps) > 0 {
+	// The reading rules answer the served flow; the messages they name
+	// count as used.
+	var rules *listen.Rules
+	codeIDs := locales.CodeIDs
+	if set.ListenFile != "" {
+		var ps yamlcheck.Problems
+		if rules, ps = listen.Parse(set.ListenFile, set.Listen, f); len(ps) > 0 {
+			return nil, ps
+		}
+		codeIDs = append(slices.Clone(codeIDs), rules.MessageIDs()...)
+	}
+	if ps := flows.Validate(set, msgs, codeIDs); len(ps) > 0 {
 		return nil, ps
 	}
-	c := &Content{Set: set, Flow: f, Msgs: msgs}
+	c := &Content{Set: set, Flow: f, Msgs: msgs, Listen: rules}
 	if ps := c.checkLengths(); len(ps) > 0 {
 		return nil, ps
 	}
@@ -84,7 +98,7 @@ func (c *Content) checkLengths() yamlcheck.Problems {
 	}
 	for _, lang := range c.Msgs.Languages() {
 		for _, other := range []bool{false, true} {
-			r := renderer{c: c, lang: lang, other: other}
+			r := renderer{c: c, lang: lang, other: other, vars: map[string]any{"Country": longestCountry(c, lang), "Kept": "999 hours"}}
 			worst := worstResult(r)
 			for _, id := range f.StepOrder {
 				s := f.Steps[id]
@@ -127,11 +141,12 @@ func adviceFor(f *flows.Flow, b *flows.Band) []*flows.Advice {
 }
 
 // worstResult is a verdict at least as long as any one check can make in
-// r's language: from each question, the answer with the longest signs and
-// added steps, and the answer with the longest action item and contacts
-// (a sign or contact two questions can raise is counted twice). So a verdict
-// that fits with it fits always. Headline and the case's steps are added
-// per case by checkLengths.
+// r's language: each part of the verdict is measured on its own, so from
+// each question it takes the answer with the longest signs (the judgement),
+// the one with the longest added steps (what to do) and the one with the
+// longest action item and contacts (the help). A sign or contact two
+// questions can raise is counted twice. So a verdict that fits with it fits
+// always. Headline and the case's steps are added per case by checkLengths.
 func worstResult(r renderer) flows.Result {
 	f, set := r.c.Flow, r.c.Set
 	var res flows.Result
@@ -143,47 +158,74 @@ func worstResult(r renderer) flows.Result {
 		}
 		return n
 	}
+	longest := func(choices []*flows.Choice, length func(*flows.Choice) int) *flows.Choice {
+		var best *flows.Choice
+		bestN := -1
+		for _, ch := range choices {
+			if n := length(ch); n > bestN {
+				best, bestN = ch, n
+			}
+		}
+		return best
+	}
 	for _, id := range f.StepOrder {
-		var judged, helped *flows.Choice
-		bestJ, bestH := -1, -1
-		for _, ch := range f.Steps[id].Choices {
-			j := size(ch.Advice...)
+		choices := f.Steps[id].Choices
+		if len(choices) == 0 {
+			continue
+		}
+		signs := longest(choices, func(ch *flows.Choice) int {
+			n := 0
 			for _, fl := range ch.Flags {
 				if f.Flags[fl] != nil {
-					j += size(f.Flags[fl].Reason)
+					n += size(f.Flags[fl].Reason)
 				}
 			}
-			h := size(ch.Action)
+			return n
+		})
+		for _, fl := range signs.Flags {
+			if f.Flags[fl] != nil {
+				res.Flags = append(res.Flags, f.Flags[fl])
+			}
+		}
+		res.Steps = append(res.Steps, longest(choices, func(ch *flows.Choice) int { return size(ch.Advice...) }).Advice...)
+		helped := longest(choices, func(ch *flows.Choice) int {
+			n := size(ch.Action)
 			for _, ct := range ch.Contacts {
-				if c := set.Contacts[ct]; c != nil {
-					h += flows.TextLen(r.contacts([]string{ct}))
-				}
-			}
-			if j > bestJ {
-				judged, bestJ = ch, j
-			}
-			if h > bestH {
-				helped, bestH = ch, h
-			}
-		}
-		if judged != nil {
-			res.Steps = append(res.Steps, judged.Advice...)
-			for _, fl := range judged.Flags {
-				if f.Flags[fl] != nil {
-					res.Flags = append(res.Flags, f.Flags[fl])
-				}
-			}
-		}
-		if helped != nil {
-			if helped.Action != "" {
-				res.Actions = append(res.Actions, helped.Action)
-			}
-			for _, ct := range helped.Contacts {
 				if set.Contacts[ct] != nil {
-					res.Contacts = append(res.Contacts, ct)
+					n += flows.TextLen(r.contacts([]string{ct}))
 				}
+			}
+			return n
+		})
+		if helped.Action != "" {
+			res.Actions = append(res.Actions, helped.Action)
+		}
+		for _, ct := range helped.Contacts {
+			if set.Contacts[ct] != nil {
+				res.Contacts = append(res.Contacts, ct)
 			}
 		}
 	}
 	return res
+}
+
+// longestCountry is the longest way messages may name the country
+// ({{.Country}}), for measuring them.
+func longestCountry(c *Content, lang string) string {
+	f := c.Flow
+	best := ""
+	if s := f.Steps[f.Country]; s != nil {
+		for _, ch := range s.Choices {
+			for _, other := range []bool{false, true} {
+				id := ch.Name
+				if id == "" {
+					id = ch.Text
+				}
+				if n := c.Msgs.Text(lang, id, other, nil); flows.TextLen(n) > flows.TextLen(best) {
+					best = n
+				}
+			}
+		}
+	}
+	return best
 }

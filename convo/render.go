@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/listen"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
 
@@ -74,6 +75,52 @@ func (r renderer) question(s *flows.Step, choices []*flows.Choice, n, left, answ
 		rep.Buttons = append(rep.Buttons, []Button{{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, s.ID, flows.RestartAsk)}})
 	}
 	return rep
+}
+
+// suggest marks the answer read from the user's message on a question:
+// a line saying so under the question, and "✓" on its button.
+func (r renderer) suggest(rep *Reply, c *flows.Choice) {
+	label := r.t(c.Text, nil)
+	rep.Body += "\n\n" + r.t(locales.ListenSuggest, map[string]any{"Answer": label})
+	for _, row := range rep.Buttons {
+		for i := range row {
+			if tok, ok := flows.ParseToken(row[i].Data); ok && tok.Kind == flows.TokAnswer && tok.Choice == c.ID {
+				row[i].Label = r.t(locales.Chosen, map[string]any{"Answer": label})
+			}
+		}
+	}
+}
+
+// heard says what was read from a message: each answer in the user's
+// language with the words that gave it, and how many warning signs they
+// hold.
+func (r renderer) heard(found []listen.Finding) string {
+	f := r.c.Flow
+	var items []string
+	signs := map[string]bool{}
+	for _, fd := range found {
+		c := f.Steps[fd.Step].Choice(fd.Choice)
+		id := r.c.Listen.SummaryID(fd.Step, fd.Choice)
+		if id == "" {
+			id = c.Text
+		}
+		label := r.t(id, nil)
+		if fd.Said != "" && !strings.EqualFold(fd.Said, label) {
+			label += " (\"" + fd.Said + "\")"
+		}
+		items = append(items, label)
+		for _, fl := range c.Flags {
+			signs[fl] = true
+		}
+	}
+	data := map[string]any{"List": strings.Join(items, "; "), "N": len(signs)}
+	switch len(signs) {
+	case 0:
+		return r.t(locales.ListenNone, data)
+	case 1:
+		return r.t(locales.ListenOne, data)
+	}
+	return r.t(locales.ListenMany, data)
 }
 
 // confirmRestart asks before a check in progress is thrown away.

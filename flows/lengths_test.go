@@ -208,13 +208,10 @@ func TestValidateLengths(t *testing.T) {
 // answer "far" has the longest sign (part 1) and "near" the longest added
 // step (part 2). A check that answers "ad", "far" and fee "yes" gets a
 // first part of 4191 characters, and validation must say so.
-//
-// Skipped: convo's worstResult takes from each question the one answer
-// whose signs and added steps are longest together ("near" here), so no
-// problem is reported and the bot would send a message Telegram refuses.
-// Remove the Skip once each part takes its own longest answer.
+// (convo's worstResult once took from each question the one answer whose
+// signs and added steps were longest together, "near" here, and let such a
+// verdict through.)
 func TestValidateLengthsEachPartApart(t *testing.T) {
-	t.Skip("known bug in convo.worstResult: one answer per question for all parts; see the comment")
 	files := fixture(t)
 	applyEdits(t, files,
 		edit{fxFlow, "{id: near, text: c.near}", "{id: near, text: c.near, advice: [step.three]}"},

@@ -21,11 +21,19 @@ var Files embed.FS
 // ContactsFile is the name of the contact directory among the flow files.
 const ContactsFile = "contacts.yaml"
 
+// ListenFile holds the rules for reading typed and pasted text (package
+// listen), beside the flow they answer; it is not a flow.
+const ListenFile = "listen.yaml"
+
 // Set is everything loaded from one flows directory: the flows by id and the
 // contact directory they share.
 type Set struct {
 	Flows    map[string]*Flow
 	Contacts map[string]*Contact
+	// Listen is the rules file for reading typed text (ListenFile), as
+	// read; ListenFile is its path, "" when there is none.
+	Listen     []byte
+	ListenFile string
 
 	// roots keep the YAML trees so that validation can point at lines.
 	roots        map[*Flow]*yaml.Node
@@ -65,9 +73,13 @@ func LoadFiles(fsys fs.FS, files []string) (*Set, yamlcheck.Problems) {
 			ps = append(ps, yamlcheck.Problem{File: file, Msg: "cannot read: " + err.Error()})
 			continue
 		}
-		if path.Base(file) == ContactsFile {
+		switch path.Base(file) {
+		case ContactsFile:
 			ps = append(ps, set.loadContacts(file, data)...)
-		} else {
+		case ListenFile:
+			// Read with the flow it answers, by package listen.
+			set.ListenFile, set.Listen = file, data
+		default:
 			ps = append(ps, set.loadFlow(file, data)...)
 		}
 	}

@@ -1,5 +1,7 @@
 package flows
 
+import "maps"
+
 // State is where one user is in a flow. It holds only what cannot be derived:
 // the answers in order. Score, flags and verdict are computed from them (see
 // Evaluate), so a weight changed by an NGO applies to running checks too.
@@ -11,6 +13,10 @@ type State struct {
 	Answers []Answer `json:"a,omitempty"`
 	// Perspective is "other" when checking for a family member or friend.
 	Perspective string `json:"p,omitempty"`
+	// Suggested are answers read from a pasted message (step -> choice),
+	// offered for confirmation when their question comes; never counted
+	// until the user picks them.
+	Suggested map[string]string `json:"g,omitempty"`
 }
 
 // Answer is one choice made at one step.
@@ -105,12 +111,33 @@ func Advance(f *Flow, st State, in Input) (State, []Event) {
 			return st, []Event{Rejected{UnknownChoice}}
 		}
 		st.Answers = append(st.Answers, Answer{Step: step.ID, Choice: c.ID})
+		if _, ok := st.Suggested[step.ID]; ok {
+			// Confirmed or corrected: the suggestion has done its work.
+			st.Suggested = maps.Clone(st.Suggested)
+			delete(st.Suggested, step.ID)
+		}
 		if c.Perspective != "" {
 			st.Perspective = c.Perspective
 		}
 		return st.enter(f, c.NextOr(step), []Event{Answered{step.ID, c.ID}})
 	}
 	return st, []Event{Rejected{StaleInput}}
+}
+
+// Suggestion returns the choice suggested for the step on screen, when it
+// is one the user is offered there.
+func (st State) Suggestion(f *Flow) *Choice {
+	id, ok := st.Suggested[st.Step]
+	s := f.Steps[st.Step]
+	if !ok || s == nil {
+		return nil
+	}
+	for _, c := range s.Visible(st) {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
 }
 
 // NextOr returns the choice's next, or the step's when the choice names none.

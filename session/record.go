@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -98,6 +99,9 @@ type storedState struct {
 	Step        string `json:"s"`
 	Answers     string `json:"a,omitempty"`
 	Perspective string `json:"p,omitempty"`
+	// Suggested answers read from a pasted message, the same way: only
+	// step and choice ids, never the message's words.
+	Suggested string `json:"g,omitempty"`
 }
 
 func storeState(st flows.State) storedState {
@@ -110,22 +114,45 @@ func storeState(st flows.State) storedState {
 		b.WriteByte(':')
 		b.WriteString(a.Choice)
 	}
-	return storedState{Flow: st.Flow, Version: st.Version, Step: st.Step, Answers: b.String(), Perspective: st.Perspective}
+	var g strings.Builder
+	for i, step := range slices.Sorted(maps.Keys(st.Suggested)) {
+		if i > 0 {
+			g.WriteByte(',')
+		}
+		g.WriteString(step)
+		g.WriteByte(':')
+		g.WriteString(st.Suggested[step])
+	}
+	return storedState{Flow: st.Flow, Version: st.Version, Step: st.Step, Answers: b.String(), Perspective: st.Perspective, Suggested: g.String()}
 }
 
 func (s storedState) state() (flows.State, bool) {
 	st := flows.State{Flow: s.Flow, Version: s.Version, Step: s.Step, Perspective: s.Perspective}
-	if s.Answers == "" {
-		return st, true
-	}
-	for _, pair := range strings.Split(s.Answers, ",") {
+	for _, pair := range splitPairs(s.Answers) {
 		step, choice, ok := strings.Cut(pair, ":")
 		if !ok {
 			return flows.State{}, false
 		}
 		st.Answers = append(st.Answers, flows.Answer{Step: step, Choice: choice})
 	}
+	for _, pair := range splitPairs(s.Suggested) {
+		step, choice, ok := strings.Cut(pair, ":")
+		if !ok {
+			return flows.State{}, false
+		}
+		if st.Suggested == nil {
+			st.Suggested = map[string]string{}
+		}
+		st.Suggested[step] = choice
+	}
 	return st, true
+}
+
+func splitPairs(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
 
 func encode(s Session, w window) ([]byte, error) {
@@ -192,9 +219,12 @@ func decodeV1(b []byte) (Session, bool) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return Session{}, false
 	}
-	s := Session{State: flows.State(r.State), Lang: r.Lang, Nonce: r.Nonce, Campaign: r.Campaign, Day: r.Day}
+	v2 := func(st stateV1) flows.State {
+		return flows.State{Flow: st.Flow, Version: st.Version, Step: st.Step, Answers: st.Answers, Perspective: st.Perspective}
+	}
+	s := Session{State: v2(r.State), Lang: r.Lang, Nonce: r.Nonce, Campaign: r.Campaign, Day: r.Day}
 	if r.Paused != nil {
-		p := flows.State(*r.Paused)
+		p := v2(*r.Paused)
 		s.Paused = &p
 	}
 	return s, true

@@ -1,0 +1,347 @@
+package listen
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+)
+
+// Reading is what one message says. It holds no text of the message but
+// the few words that gave each answer, for saying back what was found.
+type Reading struct {
+	// Lang is the message's language ("id", "en"), or "" when unclear.
+	Lang string
+	// Distress: someone is in danger now. Who is "self" (the writer),
+	// "other" (someone they know) or "" when the message does not say.
+	Distress bool
+	Who      string
+	// Question: the message asks whether an offer or a company can be
+	// trusted. Link: it holds a link, which the bot cannot open.
+	Question, Link bool
+	// Words is how many words the message has.
+	Words int
+	// Found are the answers the message gives, in the flow's order of
+	// steps, one per step.
+	Found []Finding
+}
+
+// Finding is one answer a message gives.
+type Finding struct {
+	Step, Choice string
+	// Said are the message's words that gave it (lowercased), for "From
+	// your message: Cambodia (\"sihanoukville\")".
+	Said string
+}
+
+// Answer returns the choice found for step, or "".
+func (rd Reading) Answer(step string) string {
+	for _, f := range rd.Found {
+		if f.Step == step {
+			return f.Choice
+		}
+	}
+	return ""
+}
+
+// kind says what a phrase means.
+type kind int
+
+const (
+	kAnswer kind = iota
+	kStrong
+	kWeak
+	kNotWhen
+	kAlone
+	kSelf
+	kOther
+	kQuestion
+	kPayWith
+)
+
+type phrase struct {
+	words        []string
+	kind         kind
+	step, choice string
+}
+
+// index finds phrases by their first word, or a word one typo away.
+type index struct {
+	phrases []phrase
+	byFirst map[string][]int
+	// fuzzy maps each one-letter deletion of a long first word to the
+	// words it comes from.
+	fuzzy map[string][]string
+	lang  map[string]string // common word -> language
+}
+
+func build(r *Rules) index {
+	ix := index{byFirst: map[string][]int{}, fuzzy: map[string][]string{}, lang: map[string]string{}}
+	add := func(list []string, k kind, step, choice string) {
+		for _, p := range list {
+			ws := strings.Fields(p)
+			if len(ws) == 0 {
+				continue
+			}
+			ix.byFirst[ws[0]] = append(ix.byFirst[ws[0]], len(ix.phrases))
+			ix.phrases = append(ix.phrases, phrase{words: ws, kind: k, step: step, choice: choice})
+			if len(ws[0]) >= fuzzyMin {
+				for _, d := range deletes(ws[0]) {
+					if !slices.Contains(ix.fuzzy[d], ws[0]) {
+						ix.fuzzy[d] = append(ix.fuzzy[d], ws[0])
+					}
+				}
+			}
+		}
+	}
+	d := r.Distress
+	add(d.Strong, kStrong, "", "")
+	add(d.Weak, kWeak, "", "")
+	add(d.NotWhen, kNotWhen, "", "")
+	add(d.Alone, kAlone, "", "")
+	add(d.Self, kSelf, "", "")
+	add(d.SomeoneElse, kOther, "", "")
+	add(r.Questions, kQuestion, "", "")
+	add(r.Pay.With, kPayWith, "", "")
+	for _, step := range sortedKeys(r.Answers) {
+		for _, choice := range sortedKeys(r.Answers[step]) {
+			add(r.Answers[step][choice], kAnswer, step, choice)
+		}
+	}
+	for _, lang := range sortedKeys(r.Language) {
+		for _, w := range r.Language[lang] {
+			ix.lang[w] = lang
+		}
+	}
+	return ix
+}
+
+// match is one phrase found at words[start:end].
+type match struct {
+	p          *phrase
+	start, end int
+}
+
+// find returns every phrase found in ws, at every position.
+func (ix *index) find(ws []string) []match {
+	var out []match
+	for i, w := range ws {
+		firsts := []string{w}
+		if len(w) >= fuzzyMin {
+			for _, d := range deletes(w) {
+				for _, cand := range ix.fuzzy[d] {
+					if !slices.Contains(firsts, cand) && near(w, cand) {
+						firsts = append(firsts, cand)
+					}
+				}
+			}
+		}
+		for _, first := range firsts {
+			for _, pi := range ix.byFirst[first] {
+				p := &ix.phrases[pi]
+				if i+len(p.words) > len(ws) {
+					continue
+				}
+				ok := true
+				for j := 1; j < len(p.words) && ok; j++ {
+					ok = near(ws[i+j], p.words[j])
+				}
+				if ok {
+					out = append(out, match{p: p, start: i, end: i + len(p.words)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+var linkRe = regexp.MustCompile(`(?i)https?://|www\.|\b(t\.me|wa\.me|bit\.ly|s\.id|linktr\.ee|forms\.gle)/`)
+
+// Read reads one message. It is pure: the same rules and text always give
+// the same reading.
+func (r *Rules) Read(text string, f *flows.Flow) Reading {
+	ws := words(text, r.Spelling)
+	rd := Reading{Words: len(ws), Link: linkRe.MatchString(text)}
+	rd.Lang = r.language(ws)
+	matches := r.index.find(ws)
+
+	var strong, weak, notWhen, alone, self, other bool
+	var payWith string
+	var answers []match
+	for _, m := range matches {
+		switch m.p.kind {
+		case kStrong:
+			strong = true
+		case kWeak:
+			weak = true
+		case kNotWhen:
+			notWhen = true
+		case kAlone:
+			// "Tolong!", "help pls": the phrase and at most two more words.
+			alone = alone || len(ws) <= len(m.p.words)+2
+		case kSelf:
+			self = true
+		case kOther:
+			other = true
+		case kQuestion:
+			rd.Question = true
+		case kPayWith:
+			payWith = strings.Join(ws[m.start:m.end], " ")
+		case kAnswer:
+			answers = append(answers, m)
+		}
+	}
+	rd.Distress = strong || alone || (weak && !notWhen)
+	switch {
+	case other:
+		rd.Who = "other"
+	case self:
+		rd.Who = "self"
+	}
+	rd.Found = r.resolve(answers, ws, f)
+	if pay, said := readPay(text, r.Pay.Minimum); pay && payWith != "" && r.Pay.Step != "" && rd.Answer(r.Pay.Step) == "" {
+		rd.Found = append(rd.Found, Finding{Step: r.Pay.Step, Choice: r.Pay.Choice, Said: said + ", " + payWith})
+	}
+	rd.Found = inFlowOrder(rd.Found, f)
+	return rd
+}
+
+// resolve turns phrase matches into one answer per step. Where phrases
+// overlap, the longer wins ("tanpa biaya" over "biaya"); where a step gets
+// several answers, the one said most often wins, then the first in the
+// flow's order; choices found together may combine (fee and debt: both).
+func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
+	slices.SortStableFunc(ms, func(a, b match) int {
+		if la, lb := a.end-a.start, b.end-b.start; la != lb {
+			return lb - la
+		}
+		return a.start - b.start
+	})
+	type tally struct {
+		n    int
+		said string
+	}
+	byStep := map[string]map[string]*tally{}
+	var kept []match
+	for _, m := range ms {
+		// Longest first: a match inside a longer one kept is part of
+		// that one; one as long of the same step says the same twice. The
+		// same words may answer two questions ("ltsa").
+		inside := slices.ContainsFunc(kept, func(k match) bool {
+			overlap := m.start < k.end && k.start < m.end
+			return overlap && (k.end-k.start > m.end-m.start || k.p.step == m.p.step)
+		})
+		if inside {
+			continue
+		}
+		kept = append(kept, m)
+		if byStep[m.p.step] == nil {
+			byStep[m.p.step] = map[string]*tally{}
+		}
+		t := byStep[m.p.step][m.p.choice]
+		if t == nil {
+			t = &tally{said: strings.Join(ws[m.start:m.end], " ")}
+			byStep[m.p.step][m.p.choice] = t
+		}
+		t.n++
+	}
+	var out []Finding
+	for _, step := range sortedKeys(byStep) {
+		s := f.Steps[step]
+		found := byStep[step]
+		best, bestN := "", 0
+		for _, c := range s.Choices {
+			if t := found[c.ID]; t != nil && t.n > bestN {
+				best, bestN = c.ID, t.n
+			}
+		}
+		said := found[best].said
+		for _, combined := range sortedKeys(r.Combine[step]) {
+			parts := r.Combine[step][combined]
+			all := len(parts) > 0
+			var saids []string
+			for _, p := range parts {
+				if found[p] == nil {
+					all = false
+					break
+				}
+				saids = append(saids, found[p].said)
+			}
+			if all {
+				best, said = combined, strings.Join(saids, ", ")
+			}
+		}
+		out = append(out, Finding{Step: step, Choice: best, Said: said})
+	}
+	return out
+}
+
+// inFlowOrder sorts findings by the order of their steps in the flow.
+func inFlowOrder(fs []Finding, f *flows.Flow) []Finding {
+	pos := map[string]int{}
+	for i, id := range f.StepOrder {
+		pos[id] = i
+	}
+	slices.SortStableFunc(fs, func(a, b Finding) int { return pos[a.Step] - pos[b.Step] })
+	return fs
+}
+
+// language names the language most of the message's common words belong
+// to: at least two of them (one in a message of three words or fewer), and
+// more than of any other language.
+func (r *Rules) language(ws []string) string {
+	count := map[string]int{}
+	for _, w := range ws {
+		if l, ok := r.index.lang[w]; ok {
+			count[l]++
+		}
+	}
+	best, n, tie := "", 0, false
+	for _, l := range sortedKeys(count) {
+		switch c := count[l]; {
+		case c > n:
+			best, n, tie = l, c, false
+		case c == n:
+			tie = true
+		}
+	}
+	need := 2
+	if len(ws) <= 3 {
+		need = 1
+	}
+	if tie || n < need {
+		return ""
+	}
+	return best
+}
+
+// Suggestions are the answers a message gives to an offer check: those
+// outside the emergency path.
+func (r *Rules) Suggestions(rd Reading) []Finding {
+	var out []Finding
+	for _, f := range rd.Found {
+		if !slices.Contains(r.Emergency, f.Step) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// EmergencyAnswers are the answers a cry for help gives to the emergency
+// path, in its order: who is in danger, then the country (named as an
+// emergency answer, or as the offer's destination).
+func (r *Rules) EmergencyAnswers(rd Reading, f *flows.Flow) []flows.Answer {
+	var out []flows.Answer
+	if rd.Who != "" {
+		out = append(out, flows.Answer{Step: r.Distress.Who, Choice: rd.Who})
+	}
+	country := rd.Answer(r.EmergencyCountry)
+	if country == "" && f.Country != "" {
+		country = rd.Answer(f.Country)
+	}
+	if s := f.Steps[r.EmergencyCountry]; s != nil && s.Choice(country) != nil {
+		out = append(out, flows.Answer{Step: r.EmergencyCountry, Choice: country})
+	}
+	return out
+}

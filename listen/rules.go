@@ -1,0 +1,245 @@
+// Package listen reads what people type, paste or forward: a job ad, a
+// recruiter's message, a cry for help, a question. It finds the answers a
+// message already gives to the check's questions, whether it asks for help
+// now, and whether it asks "is this safe?". The rules are data
+// (flows/listen.yaml), validated against the flow like the flow itself; the
+// reading is pure and keeps nothing of the text.
+package listen
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
+)
+
+// MaxFile is the largest rules file read: the rules are a few hundred
+// phrases, and a larger file is a mistake, not a rule set.
+const MaxFile = 1 << 20
+
+// Rules are the reading rules, as written in the YAML file, and the index
+// built from them.
+type Rules struct {
+	// Spelling maps informal spellings to the word the phrases use
+	// ("gk" -> "gak", "tdk" -> "tidak"), applied to every word read.
+	Spelling map[string]string `yaml:"spelling"`
+	// Language lists common words of each language, to tell which one a
+	// message is written in.
+	Language map[string][]string `yaml:"language"`
+	Distress Distress            `yaml:"distress"`
+	// Questions are phrases that ask whether an offer or company can be
+	// trusted ("aman gak", "is this legit").
+	Questions []string `yaml:"questions"`
+	// Answers: step id -> choice id -> phrases that give that answer.
+	Answers map[string]map[string][]string `yaml:"answers"`
+	// Pay reads a promised wage: high pay with light requirements picks
+	// an answer.
+	Pay Pay `yaml:"pay"`
+	// EmergencyCountry is the emergency question on the country: a place
+	// named in a cry for help picks its choice with the same id as the
+	// destination's.
+	EmergencyCountry string `yaml:"emergency_country"`
+	// Emergency are the steps of the emergency path: their answers are
+	// used for a cry for help only, never suggested in an offer check.
+	Emergency []string `yaml:"emergency_steps"`
+	// Summary names answers whose label says little alone ("Yes") when
+	// the bot says what it read: step -> choice -> message ID.
+	Summary map[string]map[string]string `yaml:"summary"`
+	// Combine picks one choice when several are found together: step ->
+	// choice -> the choices it stands for (fees: both: [fee, debt]).
+	Combine map[string]map[string][]string `yaml:"combine"`
+
+	file  string
+	index index
+}
+
+// Distress says how a cry for help reads.
+type Distress struct {
+	// Strong phrases always mean someone is in danger now ("disekap").
+	Strong []string `yaml:"strong"`
+	// Weak phrases ask for help ("tolong saya", "help me"), unless the
+	// message asks to check something (NotWhen).
+	Weak    []string `yaml:"weak"`
+	NotWhen []string `yaml:"not_when"`
+	// Alone phrases mean help only as (nearly) the whole message:
+	// "tolong" alone is a cry, "tolong cek lowongan ini" is "please".
+	Alone []string `yaml:"alone"`
+	// Self and SomeoneElse tell who is in danger: the writer ("saya") or
+	// someone they know ("adik saya").
+	Self        []string `yaml:"self"`
+	SomeoneElse []string `yaml:"someone_else"`
+	// Who is the emergency question on who is in danger; its choices
+	// "self" and "other" are picked by the phrases above.
+	Who string `yaml:"who"`
+}
+
+// Pay reads amounts of money: "gaji 12 juta", "Rp 15.000.000", "USD 1,000",
+// "$1000", "1000 dolar".
+type Pay struct {
+	// Step and Choice are the answer high pay with light requirements
+	// gives (salary: high).
+	Step   string `yaml:"step"`
+	Choice string `yaml:"choice"`
+	// Minimum a month, by currency (idr, usd), from which pay is high.
+	Minimum map[string]float64 `yaml:"minimum"`
+	// With are phrases of light requirements ("tanpa pengalaman", "cukup
+	// bisa mengetik"); high pay alone is no sign, many real jobs pay well.
+	With []string `yaml:"with"`
+}
+
+var phraseRe = regexp.MustCompile(`^[a-z0-9]+( [a-z0-9]+)*$`)
+
+// Parse reads and validates a rules file against the served flow. Every
+// problem comes with file:line:column.
+func Parse(file string, data []byte, f *flows.Flow) (*Rules, yamlcheck.Problems) {
+	if len(data) > MaxFile {
+		return nil, yamlcheck.Problems{{File: file, Msg: fmt.Sprintf("the file is %d bytes; a rules file is at most %d", len(data), MaxFile)}}
+	}
+	root, ps := yamlcheck.Parse(file, data)
+	if ps != nil {
+		return nil, ps
+	}
+	r := &Rules{file: file}
+	if ps := yamlcheck.Decode(file, root, r); ps != nil {
+		return nil, ps
+	}
+	ps = r.validate(root, f)
+	if len(ps) > 0 {
+		ps.Sort()
+		return nil, ps
+	}
+	r.index = build(r)
+	return r, nil
+}
+
+// validate checks the rules against the flow: every step and choice named
+// exists, every phrase is plain lowercase words, no phrase gives two
+// answers to one question.
+func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
+	var ps yamlcheck.Problems
+	at := func(path ...any) *yaml.Node { return yamlcheck.Lookup(root, path...) }
+	phrases := func(list []string, path ...any) {
+		for i, p := range list {
+			if !phraseRe.MatchString(p) {
+				ps.Add(r.file, at(append(path, i)...), "phrase %q: write lowercase letters and digits, words separated by one space (matching ignores case, accents and punctuation)", p)
+			}
+		}
+	}
+	for _, w := range sortedKeys(r.Spelling) {
+		if !phraseRe.MatchString(w) || !phraseRe.MatchString(r.Spelling[w]) {
+			ps.Add(r.file, at("spelling", w), "spelling %q -> %q: both must be lowercase words", w, r.Spelling[w])
+		}
+	}
+	for _, lang := range sortedKeys(r.Language) {
+		phrases(r.Language[lang], "language", lang)
+	}
+	d := r.Distress
+	phrases(d.Strong, "distress", "strong")
+	phrases(d.Weak, "distress", "weak")
+	phrases(d.NotWhen, "distress", "not_when")
+	phrases(d.Alone, "distress", "alone")
+	phrases(d.Self, "distress", "self")
+	phrases(d.SomeoneElse, "distress", "someone_else")
+	phrases(r.Questions, "questions")
+	if len(d.Strong) == 0 {
+		ps.Add(r.file, at("distress"), "distress needs strong phrases: a cry for help must always reach the emergency screen")
+	}
+	if s := f.Steps[d.Who]; s == nil || s.Choice("self") == nil || s.Choice("other") == nil {
+		ps.Add(r.file, at("distress", "who"), "distress.who %q must be a step of flow %s with choices self and other", d.Who, f.ID)
+	}
+	if r.EmergencyCountry != "" && f.Steps[r.EmergencyCountry] == nil {
+		ps.Add(r.file, at("emergency_country"), "emergency_country %q is not a step of flow %s", r.EmergencyCountry, f.ID)
+	}
+	for i, id := range r.Emergency {
+		if f.Steps[id] == nil {
+			ps.Add(r.file, at("emergency_steps", i), "emergency step %q is not a step of flow %s", id, f.ID)
+		}
+	}
+	seen := map[string]map[string]string{} // step -> phrase -> choice
+	for _, step := range sortedKeys(r.Answers) {
+		s := f.Steps[step]
+		if s == nil {
+			ps.Add(r.file, at("answers", step, yamlcheck.KeyOf), "step %q is not in flow %s", step, f.ID)
+			continue
+		}
+		seen[step] = map[string]string{}
+		for _, choice := range sortedKeys(r.Answers[step]) {
+			if s.Choice(choice) == nil {
+				ps.Add(r.file, at("answers", step, choice, yamlcheck.KeyOf), "step %q has no choice %q", step, choice)
+				continue
+			}
+			list := r.Answers[step][choice]
+			phrases(list, "answers", step, choice)
+			for i, p := range list {
+				if other, dup := seen[step][p]; dup && other != choice {
+					ps.Add(r.file, at("answers", step, choice, i), "phrase %q gives two answers to %s: %s and %s", p, step, other, choice)
+				}
+				seen[step][p] = choice
+			}
+		}
+	}
+	for _, step := range sortedKeys(r.Summary) {
+		s := f.Steps[step]
+		for _, choice := range sortedKeys(r.Summary[step]) {
+			if s == nil || s.Choice(choice) == nil {
+				ps.Add(r.file, at("summary", step, choice), "summary names %s=%s, which flow %s does not have", step, choice, f.ID)
+			}
+		}
+	}
+	for _, step := range sortedKeys(r.Combine) {
+		s := f.Steps[step]
+		for _, choice := range sortedKeys(r.Combine[step]) {
+			if s == nil || s.Choice(choice) == nil {
+				ps.Add(r.file, at("combine", step, choice), "combine names %s=%s, which flow %s does not have", step, choice, f.ID)
+				continue
+			}
+			for i, part := range r.Combine[step][choice] {
+				if s.Choice(part) == nil {
+					ps.Add(r.file, at("combine", step, choice, i), "combine names choice %q, which step %s does not have", part, step)
+				}
+			}
+		}
+	}
+	if r.Pay.Step != "" {
+		if s := f.Steps[r.Pay.Step]; s == nil || s.Choice(r.Pay.Choice) == nil {
+			ps.Add(r.file, at("pay"), "pay gives %s=%s, which flow %s does not have", r.Pay.Step, r.Pay.Choice, f.ID)
+		}
+		for _, cur := range sortedKeys(r.Pay.Minimum) {
+			if !slices.Contains([]string{"idr", "usd"}, cur) || r.Pay.Minimum[cur] <= 0 {
+				ps.Add(r.file, at("pay", "minimum", cur), "pay minimum: currency idr or usd with an amount above 0")
+			}
+		}
+		phrases(r.Pay.With, "pay", "with")
+	}
+	return ps
+}
+
+// MessageIDs are the messages the rules name (Summary): the locale files
+// must have them in every language.
+func (r *Rules) MessageIDs() []string {
+	var ids []string
+	for _, step := range sortedKeys(r.Summary) {
+		for _, choice := range sortedKeys(r.Summary[step]) {
+			ids = append(ids, r.Summary[step][choice])
+		}
+	}
+	return ids
+}
+
+// SummaryID is the message that names an answer in a summary, or "" to use
+// its label.
+func (r *Rules) SummaryID(step, choice string) string { return r.Summary[step][choice] }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
