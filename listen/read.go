@@ -196,7 +196,9 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 	switch {
 	case other:
 		rd.Who = "other"
-	case self:
+	case self || strong:
+		// "Trapped in Cambodia": a strong cry names no one else, so it
+		// is the writer's; a bare "tolong" does not say.
 		rd.Who = "self"
 	}
 	rd.Found = r.resolve(answers, ws, f)

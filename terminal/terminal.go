@@ -55,9 +55,43 @@ func Run(ctx context.Context, h Handler, in io.Reader, out io.Writer, opt Option
 		if line == "" {
 			continue
 		}
+		if line == PasteMark {
+			// A pasted ad of several lines is one message, as on Telegram.
+			text, ok := t.paste(lines, opt.Echo)
+			if !ok {
+				fmt.Fprintln(t.out)
+				return lines.Err()
+			}
+			done = t.send(ctx, convo.Request{Kind: convo.KindText, Text: text})
+			continue
+		}
 		done = t.send(ctx, t.request(line))
 	}
 	return nil
+}
+
+// PasteMark on a line of its own starts and ends a message of several
+// lines (a pasted job ad): without it each line is a message.
+const PasteMark = `"""`
+
+// paste reads lines up to the closing PasteMark and returns them as one
+// text; ok is false when the input ends first.
+func (t *term) paste(lines *bufio.Scanner, echo bool) (string, bool) {
+	var b strings.Builder
+	for lines.Scan() {
+		line := lines.Text()
+		if echo {
+			fmt.Fprintln(t.out, line)
+		}
+		if strings.TrimSpace(line) == PasteMark {
+			return b.String(), true
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+	}
+	return b.String(), false
 }
 
 type term struct {
