@@ -36,11 +36,11 @@ func TestReadsInformalText(t *testing.T) {
 		want []string // step=choice found, in flow order
 	}{
 		{"Kerja di KAMBOJA, gaji 12 juta, tanpa pengalaman", []string{"destination=kh", "salary=high"}},
-		{"kerja di cambodja", []string{"destination=kh"}},               // spelling variant
-		{"kerja di Sihanoukvile", []string{"destination=kh"}},           // one typo
-		{"tiket ditanggung, nanti potong gaji", []string{"fees=debt"}},  // repaid ticket
-		{"tanpa biaya penempatan!", []string{"fees=no"}},                // "biaya" inside "tanpa biaya" is no fee
-		{"biaya pendaftaran 2jt, tiket gratis", []string{"fees=both"}},  // combined
+		{"kerja di cambodja", []string{"destination=kh"}},              // spelling variant
+		{"kerja di Sihanoukvile", []string{"destination=kh"}},          // one typo
+		{"tiket ditanggung, nanti potong gaji", []string{"fees=debt"}}, // repaid ticket
+		{"tanpa biaya penempatan!", []string{"fees=no"}},               // "biaya" inside "tanpa biaya" is no fee
+		{"biaya pendaftaran 2jt, tiket gratis", []string{"fees=both"}}, // combined
 		{"visa on arrival aja gk usah visa kerja", []string{"visa=tourist"}},
 		{"gaji $1,200, no experience needed, just typing", []string{"salary=high"}},
 		{"salary USD 1,500 a month for experienced welders", []string{"job=regular"}}, // high pay alone is no sign
