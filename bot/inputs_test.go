@@ -172,3 +172,41 @@ func TestBlockedUserTapStopsAtTheFirst403(t *testing.T) {
 		t.Errorf("session kept after the 403: %v", keys)
 	}
 }
+
+// TestForwardedAdAndCaptionAreRead: an ad forwarded from a channel is read
+// like typed text (summed up, its answers suggested), and a cry for help
+// in a photo's caption reaches the emergency screen.
+func TestForwardedAdAndCaptionAreRead(t *testing.T) {
+	e := startShipped(t)
+	u := newUser(t, e, e.fake.NewPrivateChat("id"))
+	from := map[string]any{"id": u.c.User.ID, "is_bot": false, "first_name": "U", "language_code": "id"}
+	chat := map[string]any{"id": u.c.ID, "type": "private", "first_name": "U"}
+	inject := func(id int, extra map[string]any) []tgfake.Message {
+		msg := map[string]any{"message_id": id, "from": from, "chat": chat, "date": time.Now().Unix()}
+		for k, v := range extra {
+			msg[k] = v
+		}
+		return u.do(func() {
+			if _, err := e.fake.InjectUpdate("message", msg); err != nil {
+				t.Fatal(err)
+			}
+			u.sent++
+		})
+	}
+	got := inject(700, map[string]any{
+		"text": "LOKER KAMBOJA gaji 15jt tanpa pengalaman, visa turis, tiket ditanggung potong gaji",
+		"forward_origin": map[string]any{"type": "channel", "date": time.Now().Unix() - 3600, "message_id": 12,
+			"chat": map[string]any{"id": -1001234567890, "type": "channel", "title": "Loker Luar Negeri"}},
+	})
+	if all := joined(got); !strings.Contains(all, "Dari pesanmu: Kamboja") || !strings.Contains(all, "tanda bahaya") {
+		t.Errorf("forwarded ad:\n%s", all)
+	}
+	got = inject(701, map[string]any{
+		"photo":   []map[string]any{{"file_id": "AgAD", "file_unique_id": "u9", "width": 90, "height": 90}},
+		"caption": "tolong saya disekap di myawaddy, hp diawasi",
+	})
+	if all := joined(got); !strings.Contains(all, "Kalau HP-mu mungkin dicek orang") || !strings.Contains(all, "+95 9 503 7055") {
+		t.Errorf("cry for help in a caption:\n%s", all)
+	}
+	e.fake.AssertNoRejections(t)
+}
