@@ -178,4 +178,3 @@ func countKind(ms []message, kind string) int {
 	}
 	return n
 }
-

@@ -6,46 +6,69 @@ import (
 	"strings"
 )
 
-// Amounts as ads write them: "Rp 15.000.000", "Rp15jt", "gaji 12 juta",
-// "12,5 jt", "USD 1,000", "US$1000", "$1.200", "1000 USD", "1k dollar".
+// currencies are the ways ads write each currency, before the amount
+// ("Rp 15.000.000", "$1000", "RM 2.500") or after it ("1000 USD", "30,000
+// baht"). Rupiah is also written "15jt", "12 juta".
+var currencies = map[string]struct{ before, after []string }{
+	"idr": {[]string{`rp\.?`, `idr`}, []string{`idr`, `rupiah`}},
+	"usd": {[]string{`usd`, `us\$`, `\$`}, []string{`usd`, `dollars?`, `dolar`}},
+	"aed": {[]string{`aed`}, []string{`aed`, `dirhams?`}},
+	"sar": {[]string{`sar`}, []string{`sar`, `riyals?`}},
+	"myr": {[]string{`rm`, `myr`}, []string{`myr`, `ringgit`}},
+	"php": {[]string{`php`, `₱`}, []string{`php`, `pesos?`}},
+	"thb": {[]string{`thb`, `฿`}, []string{`thb`, `baht`}},
+	"sgd": {[]string{`sgd`, `s\$`}, []string{`sgd`}},
+}
+
+const numPat = `(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)`
+
 var (
-	idrRe = regexp.MustCompile(`(?i)\brp\.?\s?(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s?(jt|juta|rb|ribu|k)?\b|\b(\d+(?:[.,]\d+)?)\s?(jt|juta)\b`)
-	usdRe = regexp.MustCompile(`(?i)(?:\busd|\bus\$|\$)\s?(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s?(k)?\b|\b(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s?(k\s?)?(?:usd|dollars?|dolar)\b`)
+	// amountRes are per currency: amount before or after the currency,
+	// with an optional "k", and rupiah's "jt"/"juta".
+	amountRes = func() map[string]*regexp.Regexp {
+		out := map[string]*regexp.Regexp{}
+		for cur, w := range currencies {
+			pat := `(?i)(?:^|[^a-z0-9])(?:` + strings.Join(w.before, "|") + `)\s?` + numPat + `\s?(k|jt|juta|rb|ribu)?(?:$|[^a-z0-9])` +
+				`|` + numPat + `\s?(k\s?)?(?:` + strings.Join(w.after, "|") + `)(?:$|[^a-z0-9])`
+			if cur == "idr" {
+				pat += `|(?:^|[^a-z0-9])` + numPat + `\s?(jt|juta)(?:$|[^a-z0-9])`
+			}
+			out[cur] = regexp.MustCompile(pat)
+		}
+		return out
+	}()
 )
 
-// readPay reports whether text promises pay at or above a minimum (idr,
-// usd), and the amount as written.
+// readPay reports whether text promises pay at or above a minimum (by
+// currency), and the amount as written.
 func readPay(text string, minimum map[string]float64) (bool, string) {
 	if len(text) > MaxRunes*4 {
 		text = text[:MaxRunes*4]
 	}
-	for _, m := range idrRe.FindAllStringSubmatch(text, 20) {
-		num, unit := m[1], m[2]
-		if num == "" {
-			num, unit = m[3], m[4]
+	for _, cur := range sortedKeys(minimum) {
+		re := amountRes[cur]
+		if re == nil {
+			continue
 		}
-		v := amount(num)
-		switch strings.ToLower(unit) {
-		case "jt", "juta":
-			v *= 1e6
-		case "rb", "ribu", "k":
-			v *= 1e3
-		}
-		if min, ok := minimum["idr"]; ok && v >= min {
-			return true, strings.TrimSpace(m[0])
-		}
-	}
-	for _, m := range usdRe.FindAllStringSubmatch(text, 20) {
-		num, k := m[1], m[2]
-		if num == "" {
-			num, k = m[3], m[4]
-		}
-		v := amount(num)
-		if strings.TrimSpace(k) != "" {
-			v *= 1e3
-		}
-		if min, ok := minimum["usd"]; ok && v >= min {
-			return true, strings.TrimSpace(m[0])
+		for _, m := range re.FindAllStringSubmatch(text, 20) {
+			// Groups: 1-2 before the amount, 3-4 after, 5-6 rupiah alone.
+			num, unit := m[1], m[2]
+			if num == "" {
+				num, unit = m[3], m[4]
+			}
+			if num == "" && len(m) > 5 {
+				num, unit = m[5], m[6]
+			}
+			v := amount(num)
+			switch strings.ToLower(strings.TrimSpace(unit)) {
+			case "jt", "juta":
+				v *= 1e6
+			case "k", "rb", "ribu":
+				v *= 1e3
+			}
+			if v >= minimum[cur] {
+				return true, strings.Trim(m[0], " ,.;:/()")
+			}
 		}
 	}
 	return false, ""
@@ -55,6 +78,9 @@ func readPay(text string, minimum map[string]float64) (bool, string) {
 // "1,000") or a decimal part ("12,5", "1.5").
 func amount(s string) float64 {
 	groups := strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == ',' })
+	if len(groups) == 0 {
+		return 0
+	}
 	thousands := len(groups) > 1
 	for _, g := range groups[1:] {
 		if len(g) != 3 {

@@ -58,6 +58,7 @@ const (
 	kOther
 	kQuestion
 	kPayWith
+	kPayHigh
 )
 
 type phrase struct {
@@ -104,6 +105,7 @@ func build(r *Rules) index {
 	add(d.SomeoneElse, kOther, "", "")
 	add(r.Questions, kQuestion, "", "")
 	add(r.Pay.With, kPayWith, "", "")
+	add(r.Pay.High, kPayHigh, "", "")
 	for _, step := range sortedKeys(r.Answers) {
 		for _, choice := range sortedKeys(r.Answers[step]) {
 			add(r.Answers[step][choice], kAnswer, step, choice)
@@ -128,6 +130,9 @@ func (ix *index) find(ws []string) []match {
 	var out []match
 	for i, w := range ws {
 		firsts := []string{w}
+		if isNumber(w) {
+			firsts = append(firsts, "#")
+		}
 		if len(w) >= fuzzyMin {
 			for _, d := range deletes(w) {
 				for _, cand := range ix.fuzzy[d] {
@@ -145,7 +150,7 @@ func (ix *index) find(ws []string) []match {
 				}
 				ok := true
 				for j := 1; j < len(p.words) && ok; j++ {
-					ok = near(ws[i+j], p.words[j])
+					ok = near(ws[i+j], p.words[j]) || p.words[j] == "#" && isNumber(ws[i+j])
 				}
 				if ok {
 					out = append(out, match{p: p, start: i, end: i + len(p.words)})
@@ -167,7 +172,7 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 	matches := r.index.find(ws)
 
 	var strong, weak, notWhen, alone, self, other bool
-	var payWith string
+	var payWith, payHigh string
 	var answers []match
 	for _, m := range matches {
 		switch m.p.kind {
@@ -188,6 +193,8 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 			rd.Question = true
 		case kPayWith:
 			payWith = strings.Join(ws[m.start:m.end], " ")
+		case kPayHigh:
+			payHigh = strings.Join(ws[m.start:m.end], " ")
 		case kAnswer:
 			answers = append(answers, m)
 		}
@@ -202,9 +209,14 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		rd.Who = "self"
 	}
 	rd.Found = r.resolve(answers, ws, f)
-	if pay, said := readPay(text, r.Pay.Minimum); pay && payWith != "" && r.Pay.Step != "" && rd.Answer(r.Pay.Step) == "" {
+	pay, said := readPay(text, r.Pay.Minimum)
+	if !pay && payHigh != "" {
+		pay, said = true, payHigh
+	}
+	if pay && payWith != "" && r.Pay.Step != "" && rd.Answer(r.Pay.Step) == "" {
 		rd.Found = append(rd.Found, Finding{Step: r.Pay.Step, Choice: r.Pay.Choice, Said: said + ", " + payWith})
 	}
+	rd.Found = r.implied(rd.Found)
 	rd.Found = inFlowOrder(rd.Found, f)
 	return rd
 }
@@ -258,6 +270,12 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 				best, bestN = c.ID, t.n
 			}
 		}
+		for _, c := range r.Prefer[step] {
+			if found[c] != nil {
+				best = c
+				break
+			}
+		}
 		said := found[best].said
 		for _, combined := range sortedKeys(r.Combine[step]) {
 			parts := r.Combine[step][combined]
@@ -277,6 +295,44 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 		out = append(out, Finding{Step: step, Choice: best, Said: said})
 	}
 	return out
+}
+
+// implied adds the answers the rules imply from those read (domestic work
+// in the Middle East: a private household), unless read already.
+func (r *Rules) implied(found []Finding) []Finding {
+	has := func(step string, choices []string) bool {
+		for _, f := range found {
+			if f.Step == step && slices.Contains(choices, f.Choice) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, step := range sortedKeys(r.Imply) {
+		if slices.ContainsFunc(found, func(f Finding) bool { return f.Step == step }) {
+			continue
+		}
+		for _, choice := range sortedKeys(r.Imply[step]) {
+			all := true
+			for dep, choices := range r.Imply[step][choice] {
+				all = all && has(dep, choices)
+			}
+			if all {
+				found = append(found, Finding{Step: step, Choice: choice})
+				break
+			}
+		}
+	}
+	return found
+}
+
+func isNumber(w string) bool {
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // inFlowOrder sorts findings by the order of their steps in the flow.

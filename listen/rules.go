@@ -9,8 +9,8 @@ package listen
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -50,6 +50,14 @@ type Rules struct {
 	// Summary names answers whose label says little alone ("Yes") when
 	// the bot says what it read: step -> choice -> message ID.
 	Summary map[string]map[string]string `yaml:"summary"`
+	// Prefer says which answer wins when a message gives several to one
+	// question: step -> choices, first wins ("CS casino": gambling; a
+	// message naming Cambodia and Bangkok: Cambodia, Thailand being the
+	// usual way there).
+	Prefer map[string][]string `yaml:"prefer"`
+	// Imply adds an answer when others were read: step -> choice -> the
+	// answers (step -> choices) that must all be among those read.
+	Imply map[string]map[string]map[string][]string `yaml:"imply"`
 	// Combine picks one choice when several are found together: step ->
 	// choice -> the choices it stands for (fees: both: [fee, debt]).
 	Combine map[string]map[string][]string `yaml:"combine"`
@@ -90,9 +98,13 @@ type Pay struct {
 	// With are phrases of light requirements ("tanpa pengalaman", "cukup
 	// bisa mengetik"); high pay alone is no sign, many real jobs pay well.
 	With []string `yaml:"with"`
+	// High are words that promise high pay without an amount ("gaji
+	// besar"), read like an amount over the minimum.
+	High []string `yaml:"high"`
 }
 
-var phraseRe = regexp.MustCompile(`^[a-z0-9]+( [a-z0-9]+)*$`)
+// A phrase is lowercase words; "#" stands for any number ("# hari lagi").
+var phraseRe = regexp.MustCompile(`^([a-z0-9]+|#)( ([a-z0-9]+|#))*$`)
 
 // Parse reads and validates a rules file against the served flow. Every
 // problem comes with file:line:column.
@@ -183,6 +195,28 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 			}
 		}
 	}
+	for _, step := range sortedKeys(r.Prefer) {
+		for i, choice := range r.Prefer[step] {
+			if s := f.Steps[step]; s == nil || s.Choice(choice) == nil {
+				ps.Add(r.file, at("prefer", step, i), "prefer names %s=%s, which flow %s does not have", step, choice, f.ID)
+			}
+		}
+	}
+	for _, step := range sortedKeys(r.Imply) {
+		for _, choice := range sortedKeys(r.Imply[step]) {
+			if s := f.Steps[step]; s == nil || s.Choice(choice) == nil {
+				ps.Add(r.file, at("imply", step, choice), "imply names %s=%s, which flow %s does not have", step, choice, f.ID)
+				continue
+			}
+			for _, dep := range sortedKeys(r.Imply[step][choice]) {
+				for _, c := range r.Imply[step][choice][dep] {
+					if s := f.Steps[dep]; s == nil || s.Choice(c) == nil {
+						ps.Add(r.file, at("imply", step, choice, dep), "imply names %s=%s, which flow %s does not have", dep, c, f.ID)
+					}
+				}
+			}
+		}
+	}
 	for _, step := range sortedKeys(r.Summary) {
 		s := f.Steps[step]
 		for _, choice := range sortedKeys(r.Summary[step]) {
@@ -210,10 +244,11 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 			ps.Add(r.file, at("pay"), "pay gives %s=%s, which flow %s does not have", r.Pay.Step, r.Pay.Choice, f.ID)
 		}
 		for _, cur := range sortedKeys(r.Pay.Minimum) {
-			if !slices.Contains([]string{"idr", "usd"}, cur) || r.Pay.Minimum[cur] <= 0 {
-				ps.Add(r.file, at("pay", "minimum", cur), "pay minimum: currency idr or usd with an amount above 0")
+			if _, ok := currencies[cur]; !ok || r.Pay.Minimum[cur] <= 0 {
+				ps.Add(r.file, at("pay", "minimum", cur), "pay minimum: a currency (%s) with an amount above 0", strings.Join(sortedKeys(currencies), ", "))
 			}
 		}
+		phrases(r.Pay.High, "pay", "high")
 		phrases(r.Pay.With, "pay", "with")
 	}
 	return ps

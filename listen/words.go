@@ -38,6 +38,9 @@ func words(text string, spelling map[string]string) []string {
 			return
 		}
 		w := b.String()
+		if n := len(w); n > 2 && w[n-1] == '2' && isLetters(w[:n-1]) {
+			w = w[:n-1] // "chat2", "bilang2": Indonesian writes a doubled word with a 2
+		}
 		if s, ok := spelling[w]; ok {
 			w = s
 		}
@@ -110,4 +113,13 @@ func deletes(w string) []string {
 		out = append(out, w[:i]+w[i+1:])
 	}
 	return out
+}
+
+func isLetters(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
