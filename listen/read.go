@@ -119,10 +119,12 @@ func build(r *Rules) index {
 	return ix
 }
 
-// match is one phrase found at words[start:end].
+// match is one phrase found at words[start:end], giving step=choice (the
+// phrase's, or what its negation means).
 type match struct {
-	p          *phrase
-	start, end int
+	p            *phrase
+	start, end   int
+	step, choice string
 }
 
 // find returns every phrase found in ws, at every position.
@@ -153,7 +155,7 @@ func (ix *index) find(ws []string) []match {
 					ok = near(ws[i+j], p.words[j]) || p.words[j] == "#" && isNumber(ws[i+j])
 				}
 				if ok {
-					out = append(out, match{p: p, start: i, end: i + len(p.words)})
+					out = append(out, match{p: p, start: i, end: i + len(p.words), step: p.step, choice: p.choice})
 				}
 			}
 		}
@@ -196,6 +198,13 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		case kPayHigh:
 			payHigh = strings.Join(ws[m.start:m.end], " ")
 		case kAnswer:
+			if r.negated(ws, m) {
+				// "TIDAK dipotong gaji": not a debt; for fees, no cost.
+				m.choice = r.Negation.Means[m.step]
+				if m.choice == "" {
+					continue
+				}
+			}
 			answers = append(answers, m)
 		}
 	}
@@ -209,6 +218,7 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		rd.Who = "self"
 	}
 	rd.Found = r.resolve(answers, ws, f)
+	rd.Found = append(rd.Found, r.nearFindings(ws, rd.Found)...)
 	pay, said := readPay(text, r.Pay.Minimum)
 	if !pay && payHigh != "" {
 		pay, said = true, payHigh
@@ -244,19 +254,19 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 		// same words may answer two questions ("ltsa").
 		inside := slices.ContainsFunc(kept, func(k match) bool {
 			overlap := m.start < k.end && k.start < m.end
-			return overlap && (k.end-k.start > m.end-m.start || k.p.step == m.p.step)
+			return overlap && (k.end-k.start > m.end-m.start || k.step == m.step)
 		})
 		if inside {
 			continue
 		}
 		kept = append(kept, m)
-		if byStep[m.p.step] == nil {
-			byStep[m.p.step] = map[string]*tally{}
+		if byStep[m.step] == nil {
+			byStep[m.step] = map[string]*tally{}
 		}
-		t := byStep[m.p.step][m.p.choice]
+		t := byStep[m.step][m.choice]
 		if t == nil {
 			t = &tally{said: strings.Join(ws[m.start:m.end], " ")}
-			byStep[m.p.step][m.p.choice] = t
+			byStep[m.step][m.choice] = t
 		}
 		t.n++
 	}
@@ -295,6 +305,74 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 		out = append(out, Finding{Step: step, Choice: best, Said: said})
 	}
 	return out
+}
+
+// negated reports whether a negation word comes just before an answer
+// phrase that is not itself negative ("tanpa biaya" is its own phrase).
+func (r *Rules) negated(ws []string, m match) bool {
+	if slices.Contains(r.Negation.Words, m.p.words[0]) {
+		return false
+	}
+	for i := max(0, m.start-r.Negation.Within); i < m.start; i++ {
+		if slices.Contains(r.Negation.Words, ws[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearFindings are the answers of near rules for steps no phrase answered:
+// a word of each group within the rule's distance of a word of the first,
+// and no unless word among them.
+func (r *Rules) nearFindings(ws []string, found []Finding) []Finding {
+	var out []Finding
+	answered := func(step string) bool {
+		return slices.ContainsFunc(found, func(f Finding) bool { return f.Step == step }) ||
+			slices.ContainsFunc(out, func(f Finding) bool { return f.Step == step })
+	}
+	in := func(w string, group []string) bool {
+		return slices.ContainsFunc(group, func(g string) bool { return near(w, g) })
+	}
+	for _, n := range r.Near {
+		if answered(n.step) {
+			continue
+		}
+	scan:
+		for i, w := range ws {
+			if !in(w, n.Words[0]) {
+				continue
+			}
+			lo, hi := max(0, i-n.Within), min(len(ws), i+n.Within+1)
+			from, to := i, i
+			for _, group := range n.Words[1:] {
+				best := -1
+				for j := lo; j < hi; j++ {
+					if j != i && in(ws[j], group) && (best < 0 || abs(j-i) < abs(best-i)) {
+						best = j
+					}
+				}
+				if best < 0 {
+					continue scan
+				}
+				from, to = min(from, best), max(to, best)
+			}
+			for j := max(0, from-2); j < min(len(ws), to+3); j++ {
+				if in(ws[j], n.Unless) {
+					continue scan
+				}
+			}
+			out = append(out, Finding{Step: n.step, Choice: n.choice, Said: strings.Join(ws[from:to+1], " ")})
+			break
+		}
+	}
+	return out
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // implied adds the answers the rules imply from those read (domestic work

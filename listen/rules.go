@@ -58,6 +58,12 @@ type Rules struct {
 	// Imply adds an answer when others were read: step -> choice -> the
 	// answers (step -> choices) that must all be among those read.
 	Imply map[string]map[string]map[string][]string `yaml:"imply"`
+	// Near are answers given by words close together rather than by one
+	// phrase: "paspor ... dipegang", "ticket ... deducted from salary".
+	Near []NearRule `yaml:"near"`
+	// Negation: an answer phrase just after one of these words does not
+	// count ("TIDAK dipotong gaji"), or means the step's Means choice.
+	Negation Negation `yaml:"negation"`
 	// Combine picks one choice when several are found together: step ->
 	// choice -> the choices it stands for (fees: both: [fee, debt]).
 	Combine map[string]map[string][]string `yaml:"combine"`
@@ -84,6 +90,24 @@ type Distress struct {
 	// Who is the emergency question on who is in danger; its choices
 	// "self" and "other" are picked by the phrases above.
 	Who string `yaml:"who"`
+}
+
+// NearRule gives an answer when a word of every group comes within Within
+// words of a word of the first group, and no Unless word is among them.
+type NearRule struct {
+	Give   string     `yaml:"give"` // step=choice
+	Words  [][]string `yaml:"words"`
+	Within int        `yaml:"within"`
+	Unless []string   `yaml:"unless"`
+
+	step, choice string
+}
+
+// Negation says which words undo the phrase after them.
+type Negation struct {
+	Words  []string          `yaml:"words"`
+	Within int               `yaml:"within"`
+	Means  map[string]string `yaml:"means"` // step -> the choice a negated answer means
 }
 
 // Pay reads amounts of money: "gaji 12 juta", "Rp 15.000.000", "USD 1,000",
@@ -142,6 +166,13 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 			}
 		}
 	}
+	words := func(list []string, path ...any) {
+		for i, w := range list {
+			if !phraseRe.MatchString(w) || strings.Contains(w, " ") || w == "#" {
+				ps.Add(r.file, at(append(path, i)...), "%q: write one lowercase word", w)
+			}
+		}
+	}
 	for _, w := range sortedKeys(r.Spelling) {
 		if !phraseRe.MatchString(w) || !phraseRe.MatchString(r.Spelling[w]) {
 			ps.Add(r.file, at("spelling", w), "spelling %q -> %q: both must be lowercase words", w, r.Spelling[w])
@@ -193,6 +224,27 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 				}
 				seen[step][p] = choice
 			}
+		}
+	}
+	for i := range r.Near {
+		n := &r.Near[i]
+		step, choice, _ := strings.Cut(n.Give, "=")
+		if s := f.Steps[step]; s == nil || s.Choice(choice) == nil {
+			ps.Add(r.file, at("near", i, "give"), "near gives %q, which flow %s does not have (write step=choice)", n.Give, f.ID)
+		}
+		n.step, n.choice = step, choice
+		if len(n.Words) < 2 || n.Within < 1 {
+			ps.Add(r.file, at("near", i), "a near rule needs at least two groups of words and within of 1 or more")
+		}
+		for j, g := range n.Words {
+			words(g, "near", i, "words", j)
+		}
+		words(n.Unless, "near", i, "unless")
+	}
+	words(r.Negation.Words, "negation", "words")
+	for _, step := range sortedKeys(r.Negation.Means) {
+		if s := f.Steps[step]; s == nil || s.Choice(r.Negation.Means[step]) == nil {
+			ps.Add(r.file, at("negation", "means", step), "negation means %s=%s, which flow %s does not have", step, r.Negation.Means[step], f.ID)
 		}
 	}
 	for _, step := range sortedKeys(r.Prefer) {
