@@ -11,7 +11,7 @@ import (
 // baht"). Rupiah is also written "15jt", "12 juta".
 var currencies = map[string]struct{ before, after []string }{
 	"idr": {[]string{`rp\.?`, `idr`}, []string{`idr`, `rupiah`}},
-	"usd": {[]string{`usd`, `us\$`, `\$`}, []string{`usd`, `dollars?`, `dolar`}},
+	"usd": {[]string{`usd`, `us\$`, `\$`}, []string{`usdt?`, `dollars?`, `dolar`, `\$`}},
 	"aed": {[]string{`aed`}, []string{`aed`, `dirhams?`}},
 	"sar": {[]string{`sar`}, []string{`sar`, `riyals?`}},
 	"myr": {[]string{`rm`, `myr`}, []string{`myr`, `ringgit`}},
@@ -31,7 +31,7 @@ var (
 			pat := `(?i)(?:^|[^a-z0-9])(?:` + strings.Join(w.before, "|") + `)\s?` + numPat + `\s?(k|jt|juta|rb|ribu)?(?:$|[^a-z0-9])` +
 				`|` + numPat + `\s?(k\s?)?(?:` + strings.Join(w.after, "|") + `)(?:$|[^a-z0-9])`
 			if cur == "idr" {
-				pat += `|(?:^|[^a-z0-9])` + numPat + `\s?(jt|juta)(?:$|[^a-z0-9])`
+				pat += `|(?:^|[^a-z0-9])` + numPat + `\s?(jt|juta|million rupiah|juta rupiah)(?:$|[^a-z0-9])`
 			}
 			out[cur] = regexp.MustCompile(pat)
 		}
@@ -61,7 +61,7 @@ func readPay(text string, minimum map[string]float64) (bool, string) {
 			}
 			v := amount(num)
 			switch strings.ToLower(strings.TrimSpace(unit)) {
-			case "jt", "juta":
+			case "jt", "juta", "million rupiah", "juta rupiah":
 				v *= 1e6
 			case "k", "rb", "ribu":
 				v *= 1e3

@@ -59,6 +59,7 @@ const (
 	kQuestion
 	kPayWith
 	kPayHigh
+	kWarning
 )
 
 type phrase struct {
@@ -106,6 +107,7 @@ func build(r *Rules) index {
 	add(r.Questions, kQuestion, "", "")
 	add(r.Pay.With, kPayWith, "", "")
 	add(r.Pay.High, kPayHigh, "", "")
+	add(r.Warnings, kWarning, "", "")
 	for _, step := range sortedKeys(r.Answers) {
 		for _, choice := range sortedKeys(r.Answers[step]) {
 			add(r.Answers[step][choice], kAnswer, step, choice)
@@ -168,11 +170,28 @@ var linkRe = regexp.MustCompile(`(?i)https?://|www\.|\b(t\.me|wa\.me|bit\.ly|s\.
 // Read reads one message. It is pure: the same rules and text always give
 // the same reading.
 func (r *Rules) Read(text string, f *flows.Flow) Reading {
-	ws := words(text, r.Spelling)
+	ws, sentence := words(text, r.Spelling)
 	rd := Reading{Words: len(ws), Link: linkRe.MatchString(text)}
 	rd.Lang = r.language(ws)
 	matches := r.index.find(ws)
 
+	// A sentence that warns ("jangan percaya yang minta bayar 30jt",
+	// "we never ask for money through personal accounts") states no
+	// answer: it describes what a scam does.
+	warned := map[int]bool{}
+	for _, m := range matches {
+		if m.p.kind == kWarning {
+			warned[sentence[m.start]] = true
+		}
+	}
+	inWarning := func(from, to int) bool {
+		for i := from; i < to; i++ {
+			if warned[sentence[i]] {
+				return true
+			}
+		}
+		return false
+	}
 	var strong, weak, notWhen, alone, self, other bool
 	var payWith, payHigh string
 	var answers []match
@@ -198,6 +217,9 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		case kPayHigh:
 			payHigh = strings.Join(ws[m.start:m.end], " ")
 		case kAnswer:
+			if inWarning(m.start, m.end) {
+				continue
+			}
 			if r.negated(ws, m) {
 				// "TIDAK dipotong gaji": not a debt; for fees, no cost.
 				m.choice = r.Negation.Means[m.step]
@@ -218,7 +240,7 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		rd.Who = "self"
 	}
 	rd.Found = r.resolve(answers, ws, f)
-	rd.Found = append(rd.Found, r.nearFindings(ws, rd.Found)...)
+	rd.Found = append(rd.Found, r.nearFindings(ws, rd.Found, inWarning)...)
 	pay, said := readPay(text, r.Pay.Minimum)
 	if !pay && payHigh != "" {
 		pay, said = true, payHigh
@@ -254,6 +276,9 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 		// same words may answer two questions ("ltsa").
 		inside := slices.ContainsFunc(kept, func(k match) bool {
 			overlap := m.start < k.end && k.start < m.end
+			if k.step != m.step && slices.Contains(r.KeepInside, m.step) {
+				return false
+			}
 			return overlap && (k.end-k.start > m.end-m.start || k.step == m.step)
 		})
 		if inside {
@@ -281,8 +306,8 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 			}
 		}
 		for _, c := range r.Prefer[step] {
-			if found[c] != nil {
-				best = c
+			if t := found[c]; t != nil && t.n == bestN {
+				best = c // a tie: the preferred answer
 				break
 			}
 		}
@@ -324,7 +349,7 @@ func (r *Rules) negated(ws []string, m match) bool {
 // nearFindings are the answers of near rules for steps no phrase answered:
 // a word of each group within the rule's distance of a word of the first,
 // and no unless word among them.
-func (r *Rules) nearFindings(ws []string, found []Finding) []Finding {
+func (r *Rules) nearFindings(ws []string, found []Finding, inWarning func(from, to int) bool) []Finding {
 	var out []Finding
 	answered := func(step string) bool {
 		return slices.ContainsFunc(found, func(f Finding) bool { return f.Step == step }) ||
@@ -360,6 +385,9 @@ func (r *Rules) nearFindings(ws []string, found []Finding) []Finding {
 				if in(ws[j], n.Unless) {
 					continue scan
 				}
+			}
+			if inWarning(from, to+1) {
+				continue
 			}
 			out = append(out, Finding{Step: n.step, Choice: n.choice, Said: strings.Join(ws[from:to+1], " ")})
 			break

@@ -32,6 +32,9 @@ type Rules struct {
 	// message is written in.
 	Language map[string][]string `yaml:"language"`
 	Distress Distress            `yaml:"distress"`
+	// Warnings are phrases of a sentence that warns against scams ("jangan
+	// percaya", "we never ask"): answers in that sentence do not count.
+	Warnings []string `yaml:"warnings"`
 	// Questions are phrases that ask whether an offer or company can be
 	// trusted ("aman gak", "is this legit").
 	Questions []string `yaml:"questions"`
@@ -50,11 +53,15 @@ type Rules struct {
 	// Summary names answers whose label says little alone ("Yes") when
 	// the bot says what it read: step -> choice -> message ID.
 	Summary map[string]map[string]string `yaml:"summary"`
-	// Prefer says which answer wins when a message gives several to one
-	// question: step -> choices, first wins ("CS casino": gambling; a
-	// message naming Cambodia and Bangkok: Cambodia, Thailand being the
-	// usual way there).
+	// Prefer breaks ties when a message gives several answers to one
+	// question as often: step -> choices, first wins ("CS casino":
+	// gambling; Cambodia and Bangkok: Cambodia, Thailand being the usual
+	// way there).
 	Prefer map[string][]string `yaml:"prefer"`
+	// KeepInside are questions whose answers count even inside a longer
+	// phrase of another question: a channel named in "telegram only" is
+	// still where the offer came from.
+	KeepInside []string `yaml:"keep_inside"`
 	// Imply adds an answer when others were read: step -> choice -> the
 	// answers (step -> choices) that must all be among those read.
 	Imply map[string]map[string]map[string][]string `yaml:"imply"`
@@ -189,6 +196,7 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 	phrases(d.Self, "distress", "self")
 	phrases(d.SomeoneElse, "distress", "someone_else")
 	phrases(r.Questions, "questions")
+	phrases(r.Warnings, "warnings")
 	if len(d.Strong) == 0 {
 		ps.Add(r.file, at("distress"), "distress needs strong phrases: a cry for help must always reach the emergency screen")
 	}

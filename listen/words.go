@@ -18,8 +18,10 @@ const fuzzyMin = 6
 
 // words splits text into lowercase words without accents, punctuation or
 // letters repeated three times or more ("Tolooong!!" -> "tolong"), each
-// spelled the way the phrases are (spelling: "gk" -> "gak").
-func words(text string, spelling map[string]string) []string {
+// spelled the way the phrases are (spelling: "gk" -> "gak"), with the
+// number of the sentence each is in (a new one after . ! ? ; or a line
+// break, but not the dot inside "15.000").
+func words(text string, spelling map[string]string) ([]string, []int) {
 	if n := 0; len(text) > MaxRunes {
 		for i := range text {
 			if n == MaxRunes {
@@ -30,8 +32,10 @@ func words(text string, spelling map[string]string) []string {
 		}
 	}
 	var out []string
+	var sentence []int
+	n := 0
 	var b strings.Builder
-	var last rune
+	var last, prev rune
 	run := 0
 	flush := func() {
 		if b.Len() == 0 {
@@ -44,11 +48,28 @@ func words(text string, spelling map[string]string) []string {
 		if s, ok := spelling[w]; ok {
 			w = s
 		}
-		out = append(out, strings.Fields(w)...)
+		if i := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }); i > 0 && isLetters(w[i:]) {
+			// "15jt", "2bln": a number and its unit read as two words.
+			unit := w[i:]
+			if s, ok := spelling[unit]; ok {
+				unit = s
+			}
+			out = append(out, w[:i], unit)
+		} else {
+			out = append(out, strings.Fields(w)...)
+		}
+		for len(sentence) < len(out) {
+			sentence = append(sentence, n)
+		}
 		b.Reset()
 		last, run = 0, 0
 	}
 	for _, r := range norm.NFD.String(text) {
+		if strings.ContainsRune(".!?;\n", r) && !(r == '.' && unicode.IsDigit(prev)) {
+			flush()
+			n++
+		}
+		prev = r
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue // an accent: "é" reads as "e"
@@ -77,7 +98,7 @@ func words(text string, spelling map[string]string) []string {
 		}
 	}
 	flush()
-	return out
+	return out, sentence
 }
 
 // near reports whether a and b differ by at most one letter inserted,
