@@ -343,6 +343,14 @@ func (r *Rules) negated(ws []string, m match) bool {
 			return true
 		}
 	}
+	if r.Negation.Means[m.step] == "" {
+		return false // after a place or a job, "gak" says something else
+	}
+	for i := m.end; i < min(len(ws), m.end+r.Negation.After); i++ {
+		if slices.Contains(r.Negation.Words, ws[i]) {
+			return true
+		}
+	}
 	return false
 }
 

@@ -112,9 +112,12 @@ type NearRule struct {
 
 // Negation says which words undo the phrase after them.
 type Negation struct {
-	Words  []string          `yaml:"words"`
-	Within int               `yaml:"within"`
-	Means  map[string]string `yaml:"means"` // step -> the choice a negated answer means
+	Words  []string `yaml:"words"`
+	Within int      `yaml:"within"`
+	// After: a negation word this many words after the phrase undoes it
+	// too ("biaya penempatan tidak dibebankan"), for the steps of Means.
+	After int               `yaml:"after"`
+	Means map[string]string `yaml:"means"` // step -> the choice a negated answer means
 }
 
 // Pay reads amounts of money: "gaji 12 juta", "Rp 15.000.000", "USD 1,000",
