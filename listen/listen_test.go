@@ -131,7 +131,9 @@ func TestPay(t *testing.T) {
 		{"1.200 dollar a month, no experience", true},
 		{"gaji 5 juta tanpa pengalaman", false},
 		{"Rp 6.500.000 tanpa pengalaman", false},
-		{"USD 800, no experience", false},
+		{"USD 500, no experience", false},
+		{"30rb baht, no experience", true},
+		{"40k THB, no skill needed", true},
 		{"gaji 15 juta untuk tukang las berpengalaman", false},
 	} {
 		got := r.Read(tt.text, f).Answer("salary") == "high"

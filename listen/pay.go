@@ -29,7 +29,7 @@ var (
 		out := map[string]*regexp.Regexp{}
 		for cur, w := range currencies {
 			pat := `(?i)(?:^|[^a-z0-9])(?:` + strings.Join(w.before, "|") + `)\s?` + numPat + `\s?(k|jt|juta|rb|ribu)?(?:$|[^a-z0-9])` +
-				`|` + numPat + `\s?(k\s?)?(?:` + strings.Join(w.after, "|") + `)(?:$|[^a-z0-9])`
+				`|` + numPat + `\s?(k\s?|rb\s?|ribu\s?)?(?:` + strings.Join(w.after, "|") + `)(?:$|[^a-z0-9])`
 			if cur == "idr" {
 				pat += `|(?:^|[^a-z0-9])` + numPat + `\s?(jt|juta|million rupiah|juta rupiah)(?:$|[^a-z0-9])`
 			}

@@ -76,15 +76,27 @@ type index struct {
 	// words it comes from.
 	fuzzy map[string][]string
 	lang  map[string]string // common word -> language
+	// vocab are the words of every phrase and near rule: a word the rules
+	// know is never read as a typo of another ("perawat" is a nurse, not
+	// "pelawat", a visitor).
+	vocab map[string]bool
+}
+
+// same reports whether the word read is the word wanted, or a typo of it.
+func (ix *index) same(read, want string) bool {
+	return read == want || !ix.vocab[read] && near(read, want)
 }
 
 func build(r *Rules) index {
-	ix := index{byFirst: map[string][]int{}, fuzzy: map[string][]string{}, lang: map[string]string{}}
+	ix := index{byFirst: map[string][]int{}, fuzzy: map[string][]string{}, lang: map[string]string{}, vocab: map[string]bool{}}
 	add := func(list []string, k kind, step, choice string) {
 		for _, p := range list {
 			ws := strings.Fields(p)
 			if len(ws) == 0 {
 				continue
+			}
+			for _, w := range ws {
+				ix.vocab[w] = true
 			}
 			ix.byFirst[ws[0]] = append(ix.byFirst[ws[0]], len(ix.phrases))
 			ix.phrases = append(ix.phrases, phrase{words: ws, kind: k, step: step, choice: choice})
@@ -118,6 +130,17 @@ func build(r *Rules) index {
 			ix.lang[w] = lang
 		}
 	}
+	nears := append([]NearRule(nil), r.Near...)
+	if r.Pay.Near != nil {
+		nears = append(nears, *r.Pay.Near)
+	}
+	for _, n := range nears {
+		for _, g := range append(n.Words, n.Unless) {
+			for _, w := range g {
+				ix.vocab[w] = true
+			}
+		}
+	}
 	return ix
 }
 
@@ -137,7 +160,7 @@ func (ix *index) find(ws []string) []match {
 		if isNumber(w) {
 			firsts = append(firsts, "#")
 		}
-		if len(w) >= fuzzyMin {
+		if len(w) >= fuzzyMin && !ix.vocab[w] {
 			for _, d := range deletes(w) {
 				for _, cand := range ix.fuzzy[d] {
 					if !slices.Contains(firsts, cand) && near(w, cand) {
@@ -154,7 +177,7 @@ func (ix *index) find(ws []string) []match {
 				}
 				ok := true
 				for j := 1; j < len(p.words) && ok; j++ {
-					ok = near(ws[i+j], p.words[j]) || p.words[j] == "#" && isNumber(ws[i+j])
+					ok = ix.same(ws[i+j], p.words[j]) || p.words[j] == "#" && isNumber(ws[i+j])
 				}
 				if ok {
 					out = append(out, match{p: p, start: i, end: i + len(p.words), step: p.step, choice: p.choice})
@@ -240,10 +263,20 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		rd.Who = "self"
 	}
 	rd.Found = r.resolve(answers, ws, f)
-	rd.Found = append(rd.Found, r.nearFindings(ws, rd.Found, inWarning)...)
+	for _, nf := range r.nearFindings(ws, rd.Found, inWarning) {
+		// A near rule answers a step no phrase did, or replaces the
+		// answer it is over ("visa kerja ... setelah sampai").
+		rd.Found = slices.DeleteFunc(rd.Found, func(f Finding) bool { return f.Step == nf.Step })
+		rd.Found = append(rd.Found, nf)
+	}
 	pay, said := readPay(text, r.Pay.Minimum)
 	if !pay && payHigh != "" {
 		pay, said = true, payHigh
+	}
+	if payWith == "" && r.Pay.Near != nil {
+		if span, ok := r.index.nearSpan(ws, *r.Pay.Near, inWarning); ok {
+			payWith = span
+		}
 	}
 	if pay && payWith != "" && r.Pay.Step != "" && rd.Answer(r.Pay.Step) == "" {
 		rd.Found = append(rd.Found, Finding{Step: r.Pay.Step, Choice: r.Pay.Choice, Said: said + ", " + payWith})
@@ -253,10 +286,19 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 	return rd
 }
 
+// said counts how often one answer was said, where first, and in which
+// words.
+type said struct {
+	n, first int
+	words    string
+}
+
 // resolve turns phrase matches into one answer per step. Where phrases
 // overlap, the longer wins ("tanpa biaya" over "biaya"); where a step gets
-// several answers, the one said most often wins, then the first in the
-// flow's order; choices found together may combine (fee and debt: both).
+// several answers, the one said most often wins, a tie goes to the
+// preferred one, then to the first in the flow's order; for mention_first
+// steps the answer named first wins; choices found together may combine
+// (fee and debt: both).
 func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 	slices.SortStableFunc(ms, func(a, b match) int {
 		if la, lb := a.end-a.start, b.end-b.start; la != lb {
@@ -264,11 +306,7 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 		}
 		return a.start - b.start
 	})
-	type tally struct {
-		n    int
-		said string
-	}
-	byStep := map[string]map[string]*tally{}
+	byStep := map[string]map[string]*said{}
 	var kept []match
 	for _, m := range ms {
 		// Longest first: a match inside a longer one kept is part of
@@ -286,14 +324,18 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 		}
 		kept = append(kept, m)
 		if byStep[m.step] == nil {
-			byStep[m.step] = map[string]*tally{}
+			byStep[m.step] = map[string]*said{}
 		}
 		t := byStep[m.step][m.choice]
 		if t == nil {
-			t = &tally{said: strings.Join(ws[m.start:m.end], " ")}
+			t = &said{words: strings.Join(ws[m.start:m.end], " "), first: m.start}
 			byStep[m.step][m.choice] = t
 		}
 		t.n++
+	}
+	read := func(answer string) bool {
+		step, choice, _ := strings.Cut(answer, "=")
+		return byStep[step][choice] != nil
 	}
 	var out []Finding
 	for _, step := range sortedKeys(byStep) {
@@ -311,7 +353,14 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 				break
 			}
 		}
-		said := found[best].said
+		if slices.ContainsFunc(r.MentionFirst[step], read) {
+			for _, c := range s.Choices {
+				if t := found[c.ID]; t != nil && t.first < found[best].first {
+					best = c.ID
+				}
+			}
+		}
+		words := found[best].words
 		for _, combined := range sortedKeys(r.Combine[step]) {
 			parts := r.Combine[step][combined]
 			all := len(parts) > 0
@@ -321,13 +370,13 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 					all = false
 					break
 				}
-				saids = append(saids, found[p].said)
+				saids = append(saids, found[p].words)
 			}
 			if all {
-				best, said = combined, strings.Join(saids, ", ")
+				best, words = combined, strings.Join(saids, ", ")
 			}
 		}
-		out = append(out, Finding{Step: step, Choice: best, Said: said})
+		out = append(out, Finding{Step: step, Choice: best, Said: words})
 	}
 	return out
 }
@@ -357,51 +406,64 @@ func (r *Rules) negated(ws []string, m match) bool {
 // nearFindings are the answers of near rules for steps no phrase answered:
 // a word of each group within the rule's distance of a word of the first,
 // and no unless word among them.
-func (r *Rules) nearFindings(ws []string, found []Finding, inWarning func(from, to int) bool) []Finding {
-	var out []Finding
-	answered := func(step string) bool {
-		return slices.ContainsFunc(found, func(f Finding) bool { return f.Step == step }) ||
-			slices.ContainsFunc(out, func(f Finding) bool { return f.Step == step })
-	}
-	in := func(w string, group []string) bool {
-		return slices.ContainsFunc(group, func(g string) bool { return near(w, g) })
+func (r *Rules) nearFindings(ws []string, found []Finding, inWarning func(from, to int) bool) (out []Finding) {
+	answered := func(n NearRule) bool {
+		for _, f := range found {
+			if f.Step == n.step && !slices.Contains(n.Over, f.Choice) {
+				return true
+			}
+		}
+		return slices.ContainsFunc(out, func(f Finding) bool { return f.Step == n.step })
 	}
 	for _, n := range r.Near {
-		if answered(n.step) {
+		if answered(n) {
 			continue
 		}
-	scan:
-		for i, w := range ws {
-			if !in(w, n.Words[0]) {
-				continue
-			}
-			lo, hi := max(0, i-n.Within), min(len(ws), i+n.Within+1)
-			from, to := i, i
-			for _, group := range n.Words[1:] {
-				best := -1
-				for j := lo; j < hi; j++ {
-					if j != i && in(ws[j], group) && (best < 0 || abs(j-i) < abs(best-i)) {
-						best = j
-					}
-				}
-				if best < 0 {
-					continue scan
-				}
-				from, to = min(from, best), max(to, best)
-			}
-			for j := max(0, from-2); j < min(len(ws), to+3); j++ {
-				if in(ws[j], n.Unless) {
-					continue scan
-				}
-			}
-			if inWarning(from, to+1) {
-				continue
-			}
-			out = append(out, Finding{Step: n.step, Choice: n.choice, Said: strings.Join(ws[from:to+1], " ")})
-			break
+		if span, ok := r.index.nearSpan(ws, n, inWarning); ok {
+			out = append(out, Finding{Step: n.step, Choice: n.choice, Said: span})
 		}
 	}
 	return out
+}
+
+// nearSpan finds a near rule's words in ws: a word of each group within
+// the rule's distance of a word of the first, no unless word among them
+// (or two words around), and not in a sentence that warns. It returns the
+// words from the first to the last found.
+func (ix *index) nearSpan(ws []string, n NearRule, inWarning func(from, to int) bool) (string, bool) {
+	in := func(w string, group []string) bool {
+		return slices.ContainsFunc(group, func(g string) bool { return ix.same(w, g) })
+	}
+scan:
+	for i, w := range ws {
+		if !in(w, n.Words[0]) {
+			continue
+		}
+		lo, hi := max(0, i-n.Within), min(len(ws), i+n.Within+1)
+		from, to := i, i
+		for _, group := range n.Words[1:] {
+			best := -1
+			for j := lo; j < hi; j++ {
+				if j != i && in(ws[j], group) && (best < 0 || abs(j-i) < abs(best-i)) {
+					best = j
+				}
+			}
+			if best < 0 {
+				continue scan
+			}
+			from, to = min(from, best), max(to, best)
+		}
+		for j := max(0, from-2); j < min(len(ws), to+3); j++ {
+			if in(ws[j], n.Unless) {
+				continue scan
+			}
+		}
+		if inWarning(from, to+1) {
+			continue
+		}
+		return strings.Join(ws[from:to+1], " "), true
+	}
+	return "", false
 }
 
 func abs(n int) int {

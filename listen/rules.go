@@ -58,6 +58,10 @@ type Rules struct {
 	// gambling; Cambodia and Bangkok: Cambodia, Thailand being the usual
 	// way there).
 	Prefer map[string][]string `yaml:"prefer"`
+	// MentionFirst: for these questions, when any of the listed answers
+	// (step=choice) is read too, the answer named first in the message
+	// wins: "Kuala Lumpur first, then moved to Cambodia" is about Malaysia.
+	MentionFirst map[string][]string `yaml:"mention_first"`
 	// KeepInside are questions whose answers count even inside a longer
 	// phrase of another question: a channel named in "telegram only" is
 	// still where the offer came from.
@@ -106,6 +110,9 @@ type NearRule struct {
 	Words  [][]string `yaml:"words"`
 	Within int        `yaml:"within"`
 	Unless []string   `yaml:"unless"`
+	// Over are answers read from phrases that this rule replaces: "visa
+	// kerja ... diurus setelah sampai" is a work visa promised for later.
+	Over []string `yaml:"over"`
 
 	step, choice string
 }
@@ -135,6 +142,9 @@ type Pay struct {
 	// High are words that promise high pay without an amount ("gaji
 	// besar"), read like an amount over the minimum.
 	High []string `yaml:"high"`
+	// Near reads light requirements said in other words, like a near
+	// rule without an answer of its own.
+	Near *NearRule `yaml:"near"`
 }
 
 // A phrase is lowercase words; "#" stands for any number ("# hari lagi").
@@ -280,6 +290,17 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 			}
 		}
 	}
+	for _, step := range sortedKeys(r.MentionFirst) {
+		if f.Steps[step] == nil {
+			ps.Add(r.file, at("mention_first", step, yamlcheck.KeyOf), "mention_first names step %q, which flow %s does not have", step, f.ID)
+		}
+		for i, a := range r.MentionFirst[step] {
+			st, c, _ := strings.Cut(a, "=")
+			if s := f.Steps[st]; s == nil || s.Choice(c) == nil {
+				ps.Add(r.file, at("mention_first", step, i), "mention_first names %q, which flow %s does not have (write step=choice)", a, f.ID)
+			}
+		}
+	}
 	for _, step := range sortedKeys(r.Summary) {
 		s := f.Steps[step]
 		for _, choice := range sortedKeys(r.Summary[step]) {
@@ -312,6 +333,15 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 			}
 		}
 		phrases(r.Pay.High, "pay", "high")
+		if n := r.Pay.Near; n != nil {
+			if len(n.Words) < 2 || n.Within < 1 {
+				ps.Add(r.file, at("pay", "near"), "pay.near needs at least two groups of words and within of 1 or more")
+			}
+			for j, g := range n.Words {
+				words(g, "pay", "near", "words", j)
+			}
+			words(n.Unless, "pay", "near", "unless")
+		}
 		phrases(r.Pay.With, "pay", "with")
 	}
 	return ps
