@@ -61,7 +61,9 @@ var personas = []persona{
 		// job_scam_titles, no_disnaker, no_interview, personal_data.
 		reasons: []string{"dest_no_placement", "debt_travel", "visa_tourist", "pay_too_good", "route_indirect",
 			"no_contract", "secrecy_rush", "recruit_socmed", "job_scam_titles", "no_disnaker", "no_interview", "personal_data"},
-		actions:    []string{"act.passport"},
+		// "Ask who holds the passport" would say the offer could go ahead:
+		// a higher-risk verdict keeps only what helps a report.
+		actions:    nil,
 		steps:      []string{"step.no_route_there", "step.dont_travel", "step.keep_docs", "step.report"},
 		noSteps:    legalSteps,
 		contacts:   []string{"kp2mi", "sapa129", "police", "kbri-phnom-penh"},
@@ -165,7 +167,6 @@ var personas = []persona{
 		reasons: []string{"dest_no_placement", "fee_charged", "visa_tourist", "passport_kept", "under_18", "pay_too_good",
 			"route_indirect", "no_contract", "secrecy_rush", "recruit_socmed", "job_scam_titles", "pay_personal",
 			"no_disnaker", "no_interview", "personal_data"},
-		actions:      []string{"act.replace"},
 		steps:        []string{"step.child_law", "step.child_talk", "step.child_sapa", "step.paid_already"},
 		noSteps:      append(legalSteps, "step.no_route_there"),
 		contacts:     []string{"sapa129", "kbri-phnom-penh"},
@@ -300,8 +301,9 @@ var personas = []persona{
 		band:     "high",
 		headline: "band.high.headline",
 		// 4 (dest_unknown) + 4 (pay_too_good) + 4 (no_contract) + 2 x 3 = 18.
-		reasons:    []string{"dest_unknown", "pay_too_good", "no_contract", "recruit_socmed", "job_scam_titles", "no_interview"},
-		actions:    []string{"act.destination", "act.returnee", "act.visa", "act.route", "act.licence", "act.disnaker"},
+		reasons: []string{"dest_unknown", "pay_too_good", "no_contract", "recruit_socmed", "job_scam_titles", "no_interview"},
+		// Higher risk: "do not go" with no "ask for the visa and the route".
+		actions:    nil,
 		notOffered: map[string][]string{"route": {"direct"}},
 		notAsked:   []string{"dest_change"},
 		texts: []string{"q.source", "q.fees", "q.visa", "q.route", "q.contract", "q.disnaker", "q.passport", "q.secrecy",

@@ -3,6 +3,7 @@ package convo
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/selfcheck-id/selfcheck/flows"
@@ -149,10 +150,32 @@ func (r renderer) resumeButton() Button {
 
 // end renders an end step. The contacts its answers chose (the embassy of
 // the country someone is held in) come first: they matter most there.
+//
+// The contacts the answers chose (the embassy of the country someone is
+// held in) open the message, so that the number is the first thing read;
+// the step's own contacts follow its text, those for the person abroad or,
+// checking for someone else, those the family at home can call.
 func (r renderer) end(s *flows.Step, chosen []string) Reply {
-	ids := append(append([]string(nil), chosen...), s.Contacts...)
-	body := r.t(s.Text, nil) + "\n\n" + r.contacts(ids) + "\n\n" + r.t(locales.EndHint, nil)
-	return Reply{Body: body, Buttons: r.endButtons()}
+	own := s.Contacts
+	if r.other && s.ContactsOther != nil {
+		own = s.ContactsOther
+	}
+	var b strings.Builder
+	if first := r.contacts(chosen); first != "" {
+		b.WriteString(first + "\n\n")
+	}
+	b.WriteString(r.t(s.Text, nil))
+	var rest []string
+	for _, id := range own {
+		if !slices.Contains(chosen, id) {
+			rest = append(rest, id)
+		}
+	}
+	if more := r.contacts(rest); more != "" {
+		b.WriteString("\n\n" + more)
+	}
+	b.WriteString("\n\n" + r.t(locales.EndHint, nil))
+	return Reply{Body: b.String(), Buttons: r.endButtons()}
 }
 
 // verdict renders the result: the judgement (band, the line to act on,
@@ -218,7 +241,7 @@ func (r renderer) verdictParts(res flows.Result) []Reply {
 			fmt.Fprintf(&b, "\n%d. %s", i+1, r.t(st, nil))
 		}
 	}
-	if f.Result.Figure != "" {
+	if f.Result.Figure != "" && (res.Band.Figure == nil || *res.Band.Figure) {
 		if b.Len() > 0 {
 			b.WriteString("\n\n")
 		}
@@ -260,8 +283,22 @@ func (r renderer) indicators(flags []*flows.Flag) string {
 	return strings.Join(names, ", ")
 }
 
+// restartEnd is what Start again does at an end: start at once, or ask
+// first when a check paused by /help would be lost.
+func (r renderer) restartEnd() string {
+	if r.resume {
+		return flows.RestartAsk
+	}
+	return flows.RestartYes
+}
+
 func (r renderer) endButtons() [][]Button {
-	rows := [][]Button{{{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", flows.RestartYes)}}}
+	// Back changes the last answer, at the verdict too: an age typed
+	// wrong should not mean starting over.
+	rows := [][]Button{{
+		{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, "", "")},
+		{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, "", r.restartEnd())},
+	}}
 	if r.resume {
 		rows = append(rows, []Button{r.resumeButton()})
 	}

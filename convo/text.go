@@ -93,31 +93,37 @@ func ranged(choices []*flows.Choice) bool {
 }
 
 // leadingNumber reads a typed whole number with the words people type
-// around an age: "17", "17 tahun", "umur 17", "usia 17 thn", "17 years".
-// Anything else around it is not an answer.
+// around an age: "17", "17 tahun", "umur 17", "usia 17 thn", "I am 17",
+// "17 years old", "saya 17", "25thn". Any other word around it means it is
+// not an answer.
 func leadingNumber(norm string) (int, bool) {
-	words := strings.Fields(norm)
-	if len(words) > 0 && agePrefixes[words[0]] {
-		words = words[1:]
+	var num string
+	for _, w := range strings.Fields(norm) {
+		if i := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }); i > 0 && ageWords[w[i:]] {
+			w = w[:i] // "25thn"
+		}
+		switch {
+		case ageWords[w]:
+		case num == "" && strings.Trim(w, "0123456789") == "":
+			num = w
+		default:
+			return 0, false
+		}
 	}
-	if len(words) == 2 && ageUnits[words[1]] {
-		words = words[:1]
-	}
-	if len(words) != 1 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(words[0])
+	n, err := strconv.Atoi(num)
 	if err != nil || n > 200 {
 		return 0, false
 	}
 	return n, true
 }
 
-// ageUnits and agePrefixes are the words typed with an age.
-var (
-	ageUnits    = map[string]bool{"tahun": true, "thn": true, "th": true, "taun": true, "years": true, "year": true, "yrs": true, "yo": true, "y": true}
-	agePrefixes = map[string]bool{"umur": true, "umurku": true, "usia": true, "usiaku": true, "age": true, "aged": true, "im": true}
-)
+// ageWords are the words typed around an age, in both languages.
+var ageWords = map[string]bool{
+	"tahun": true, "thn": true, "th": true, "taun": true, "years": true, "year": true, "yrs": true, "yo": true, "y": true,
+	"old": true, "umur": true, "umurku": true, "usia": true, "usiaku": true, "age": true, "aged": true, "im": true,
+	"i": true, "am": true, "saya": true, "aku": true, "sy": true, "gw": true, "is": true, "he": true, "she": true,
+	"dia": true, "umurnya": true, "usianya": true, "baru": true, "sudah": true, "udah": true,
+}
 
 // normalize lowercases and keeps letters and digits, one space between
 // words: "Ya!" and "  ya " read the same, as do "don't know" and "dont know".

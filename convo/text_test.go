@@ -40,7 +40,13 @@ func TestTypedWordsMatchMeaning(t *testing.T) {
 		{"age", "17 atau 18", ""},
 		{"age", "170", ""},
 		{"age", "18 tahun atau lebih", "adult"}, // the label, typed
-		{"destination", "Cambodia", "kh"},       // the other language's label
+		{"age", "17 years old", "under18"},
+		{"age", "I am 17", "under18"},
+		{"age", "saya 17", "under18"},
+		{"age", "25thn", "adult"},
+		{"age", "umur 17 thn", "under18"},
+		{"age", "17 atau 25", ""},
+		{"destination", "Cambodia", "kh"}, // the other language's label
 	}
 	for _, tt := range tests {
 		s := ct.Flow.Steps[tt.step]

@@ -38,6 +38,11 @@ func (t *turn) run() Response {
 		// (An empty state is no check at all, not another flow's.)
 		if compatible(f, st) {
 			t.sess.State.Flow, t.sess.State.Version = f.ID, f.Version
+			if p := t.sess.Paused; p != nil && !compatible(f, *p) {
+				t.sess.Paused = nil // a paused check the new flow cannot go on with
+			} else if p != nil {
+				p.Flow, p.Version = f.ID, f.Version
+			}
 		} else {
 			t.sess.State = flows.State{}
 			t.pre = append(t.pre, Reply{Body: t.r().t(locales.FlowChanged, nil)})
@@ -143,9 +148,7 @@ func (t *turn) command(name, arg string) Response {
 		if st := t.sess.State; len(st.Answers) > 0 && !flows.InEmergency(t.ct.Flow, st.Step) {
 			t.sess.Paused = &st // keep the answers: the user may come back to them
 		}
-		r := t.r()
-		now := Reply{Body: r.t(locales.VerdictContact, nil) + "\n" + r.contacts(t.ct.Flow.Result.Contacts)}
-		return t.respond(append([]Reply{now}, t.start(flows.Emergency)...)...)
+		return t.respond(append([]Reply{t.helpNow()}, t.start(flows.Emergency)...)...)
 	case CmdLanguage:
 		return t.switchLanguage(otherLang(t.sess.Lang))
 	case CmdPrivacy:
@@ -265,7 +268,7 @@ func (t *turn) button() Response {
 	case flows.TokRestart:
 		switch tok.Choice {
 		case flows.RestartAsk:
-			if tok.Step != t.sess.State.Step {
+			if tok.Step != "" && tok.Step != t.sess.State.Step {
 				return stale()
 			}
 			return t.respond(t.r().confirmRestart())
@@ -331,8 +334,8 @@ func (t *turn) text() Response {
 	}
 	s := f.Steps[st.Step]
 	if s == nil || s.IsEnd() {
-		if heard {
-			return t.listened(rd, true) // a new offer after a verdict
+		if rd.Question || rd.Link || t.ct.Listen != nil && len(t.ct.Listen.Suggestions(rd)) > 0 {
+			return t.listened(rd, true) // a new offer after a verdict: a new check
 		}
 		// The check is over: say how to begin again rather than repeat it.
 		r := t.r()
@@ -419,9 +422,19 @@ func (t *turn) distress(rd listen.Reading) Response {
 	if t.done() {
 		return t.respond(screen...) // the end screen lists every contact
 	}
+	return t.respond(append([]Reply{t.helpNow()}, screen...)...)
+}
+
+// helpNow is what /help shows at once, before asking who and where: the
+// flow's help_now contacts (one that works from abroad too), else the
+// verdict's.
+func (t *turn) helpNow() Reply {
+	ids := t.ct.Flow.HelpNow
+	if ids == nil {
+		ids = t.ct.Flow.Result.Contacts
+	}
 	r := t.r()
-	now := Reply{Body: r.t(locales.VerdictContact, nil) + "\n" + r.contacts(f.Result.Contacts)}
-	return t.respond(append([]Reply{now}, screen...)...)
+	return Reply{Body: r.t(locales.VerdictContact, nil) + "\n" + r.contacts(ids)}
 }
 
 // listened answers a message about an offer: what the bot cannot do when

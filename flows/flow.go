@@ -16,8 +16,10 @@ type Flow struct {
 	Version int    `yaml:"version"`
 	// Start is the id of the first step.
 	Start string `yaml:"start"`
-	// Emergency is the step /help jumps to from anywhere.
-	Emergency string `yaml:"emergency"`
+	// Emergency is the step /help jumps to from anywhere; HelpNow are the
+	// contacts /help shows at once, before asking who and where.
+	Emergency string   `yaml:"emergency"`
+	HelpNow   []string `yaml:"help_now"`
 	// Steps by id. The map keeps no order; StepOrder (filled by the loader)
 	// keeps the order of the file for diagrams and progress.
 	Steps     map[string]*Step `yaml:"steps"`
@@ -64,8 +66,11 @@ type Step struct {
 	// Next is where a skipped step leads, and the default for choices that
 	// name no next of their own.
 	Next string `yaml:"next"`
-	// Contacts are shown with an end step (a step without choices).
-	Contacts []string `yaml:"contacts"`
+	// Contacts are shown with an end step (a step without choices);
+	// ContactsOther instead when someone checks for another person (the
+	// family at home can call numbers that work only in Indonesia).
+	Contacts      []string `yaml:"contacts"`
+	ContactsOther []string `yaml:"contacts_other"`
 	// Progress false keeps a step (the welcome, a router) out of "3/12".
 	Progress *bool `yaml:"progress"`
 
@@ -145,7 +150,16 @@ type Band struct {
 	// Steps are the message IDs of the numbered next steps for this band,
 	// when no advice case matches.
 	Steps []string `yaml:"steps"`
-	Line  int      `yaml:"-"`
+	// Actions, when set, are the only action items ("find out first") a
+	// verdict of this band shows: where the advice is not to go, asking
+	// for the contract or the route would say the opposite.
+	Actions []string `yaml:"actions"`
+	// AnswerSteps, when set, are the only steps answers may add to a
+	// verdict of this band (money already paid: keep proof, report).
+	AnswerSteps []string `yaml:"answer_steps"`
+	// Figure false leaves the flow's figure out of this band's verdict.
+	Figure *bool `yaml:"figure"`
+	Line   int   `yaml:"-"`
 }
 
 // Advice is one case of the verdict's advice: when If holds, its headline

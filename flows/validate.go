@@ -119,6 +119,9 @@ func (c *checker) header() {
 	for i, id := range f.Result.Contacts {
 		c.contact(c.at("result", "contacts", i), id)
 	}
+	for i, id := range f.HelpNow {
+		c.contact(c.at("help_now", i), id)
+	}
 	if f.Result.Figure != "" {
 		c.msg(c.at("result", "figure"), f.Result.Figure, "result figure")
 	}
@@ -187,6 +190,12 @@ func (c *checker) bands() {
 		for j, st := range b.Steps {
 			c.msg(c.at("bands", i, "steps", j), st, "next step of band "+b.ID)
 		}
+		for j, id := range b.Actions {
+			c.msg(c.at("bands", i, "actions", j), id, "action item kept by band "+b.ID)
+		}
+		for j, id := range b.AnswerSteps {
+			c.msg(c.at("bands", i, "answer_steps", j), id, "answer step kept by band "+b.ID)
+		}
 	}
 }
 
@@ -210,6 +219,9 @@ func (c *checker) steps() {
 		c.target(c.at("steps", id, "next"), s.Next, s.Next != "")
 		for i, cid := range s.Contacts {
 			c.contact(c.at("steps", id, "contacts", i), cid)
+		}
+		for i, cid := range s.ContactsOther {
+			c.contact(c.at("steps", id, "contacts_other", i), cid)
 		}
 		if len(s.When) > 0 && s.Next == "" {
 			c.add(c.at("steps", id, "when"), "step %q has a condition, so it needs a `next` for users it skips", id)

@@ -97,8 +97,15 @@ func Evaluate(f *Flow, st State) Result {
 	r.Steps = append([]string(nil), r.Steps...)
 	for _, a := range st.Answers {
 		if c := f.Steps[a.Step].choice(a.Choice); c != nil {
-			r.Steps = appendNew(r.Steps, c.Advice...)
+			for _, id := range c.Advice {
+				if r.Band.AnswerSteps == nil || contains(r.Band.AnswerSteps, id) {
+					r.Steps = appendNew(r.Steps, id)
+				}
+			}
 		}
+	}
+	if r.Band.Actions != nil {
+		r.Actions = slices.DeleteFunc(r.Actions, func(a string) bool { return !contains(r.Band.Actions, a) })
 	}
 	r.Contacts = appendNew(appendNew(appendNew(nil, first...), f.Result.Contacts...), r.Chosen...)
 	return r

@@ -116,6 +116,46 @@ func TestDistressCorpus(t *testing.T) {
 	}
 }
 
+// TestPlainCriesForHelp: cries for help in plain words, as a tester wrote
+// them (not in the corpus), and requests that only mention a country.
+func TestPlainCriesForHelp(t *testing.T) {
+	r, f := shipped(t)
+	for _, tt := range []struct {
+		text     string
+		distress bool
+	}{
+		{"saya terjebak di kamboja", true},
+		{"saya di myawaddy, tolong", true},
+		{"saya mau pulang tapi ga boleh, di kamboja", true},
+		{"I am stuck in Cambodia, the company won't let me go", true},
+		{"aku disuruh nipu orang tiap hari, mau pulang", true},
+		{"tolong cek lowongan di kamboja ini ya", false},
+		{"can you help me check a job in cambodia", false},
+		{"gak perlu pulang dulu, kontraknya 2 tahun", false},
+	} {
+		if got := r.Read(tt.text, f).Distress; got != tt.distress {
+			t.Errorf("%q: distress %v, want %v", tt.text, got, tt.distress)
+		}
+	}
+}
+
+// TestAgeInAMessage: an age said in a parent's message is suggested for
+// the age question; an age range an ad asks for is not an age.
+func TestAgeInAMessage(t *testing.T) {
+	r, f := shipped(t)
+	for _, tt := range []struct{ text, want string }{
+		{"anak saya umur 16 ditawari kerja di thailand", "under18"},
+		{"My son (17) got an offer in Cambodia", "under18"},
+		{"adik saya usia 19 tahun", "adult"},
+		{"syarat usia 18-35 thn", ""},
+		{"gaji 15 juta", ""},
+	} {
+		if got := r.Read(tt.text, f).Answer("age"); got != tt.want {
+			t.Errorf("%q: age %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestPay(t *testing.T) {
 	r, f := shipped(t)
 	for _, tt := range []struct {
@@ -132,8 +172,10 @@ func TestPay(t *testing.T) {
 		{"gaji 5 juta tanpa pengalaman", false},
 		{"Rp 6.500.000 tanpa pengalaman", false},
 		{"USD 500, no experience", false},
-		{"30rb baht, no experience", true},
-		{"40k THB, no skill needed", true},
+		{"gaji 30rb baht, no experience", true},
+		{"biaya pendaftaran 20 juta, tanpa pengalaman", false},
+		{"Jangan percaya gaji 30 juta tanpa pengalaman!", false},
+		{"salary 40k THB, no skill needed", true},
 		{"gaji 15 juta untuk tukang las berpengalaman", false},
 	} {
 		got := r.Read(tt.text, f).Answer("salary") == "high"

@@ -3,6 +3,7 @@ package listen
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/selfcheck-id/selfcheck/flows"
@@ -26,6 +27,9 @@ type Reading struct {
 	// steps, one per step.
 	Found []Finding
 }
+
+// MaxSaid caps the words quoted back for one answer.
+const MaxSaid = 60
 
 // Finding is one answer a message gives.
 type Finding struct {
@@ -128,6 +132,7 @@ func build(r *Rules) index {
 	for _, lang := range sortedKeys(r.Language) {
 		for _, w := range r.Language[lang] {
 			ix.lang[w] = lang
+			ix.vocab[w] = true // a common word is never a typo
 		}
 	}
 	nears := append([]NearRule(nil), r.Near...)
@@ -160,7 +165,7 @@ func (ix *index) find(ws []string) []match {
 		if isNumber(w) {
 			firsts = append(firsts, "#")
 		}
-		if len(w) >= fuzzyMin && !ix.vocab[w] {
+		if len(w) >= fuzzyMin && len(w) <= maxFuzzy && !ix.vocab[w] {
 			for _, d := range deletes(w) {
 				for _, cand := range ix.fuzzy[d] {
 					if !slices.Contains(firsts, cand) && near(w, cand) {
@@ -187,6 +192,11 @@ func (ix *index) find(ws []string) []match {
 	}
 	return out
 }
+
+// maxFuzzy is the longest word a typo is looked for in: no phrase word is
+// longer, and the one-letter deletions of a long word cost its length
+// squared.
+const maxFuzzy = 24
 
 var linkRe = regexp.MustCompile(`(?i)https?://|www\.|\b(t\.me|wa\.me|bit\.ly|s\.id|linktr\.ee|forms\.gle)/`)
 
@@ -221,9 +231,9 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 	for _, m := range matches {
 		switch m.p.kind {
 		case kStrong:
-			strong = true
+			strong = strong || !r.negatedAt(ws, sentence, m.start, 3) // "paspor tidak ditahan"
 		case kWeak:
-			weak = true
+			weak = weak || !r.negatedAt(ws, sentence, m.start, 3)
 		case kNotWhen:
 			notWhen = true
 		case kAlone:
@@ -243,7 +253,7 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 			if inWarning(m.start, m.end) {
 				continue
 			}
-			if r.negated(ws, m) {
+			if r.negated(ws, sentence, m) {
 				// "TIDAK dipotong gaji": not a debt; for fees, no cost.
 				m.choice = r.Negation.Means[m.step]
 				if m.choice == "" {
@@ -253,7 +263,12 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 			answers = append(answers, m)
 		}
 	}
-	rd.Distress = strong || alone || (weak && !notWhen)
+	for _, n := range r.Distress.Near {
+		if _, ok := r.index.nearSpan(ws, sentence, n, inWarning); ok {
+			weak = true
+		}
+	}
+	rd.Distress = strong || (alone || weak) && !notWhen
 	switch {
 	case other:
 		rd.Who = "other"
@@ -263,26 +278,36 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		rd.Who = "self"
 	}
 	rd.Found = r.resolve(answers, ws, f)
-	for _, nf := range r.nearFindings(ws, rd.Found, inWarning) {
+	for _, nf := range r.nearFindings(ws, sentence, rd.Found, inWarning) {
 		// A near rule answers a step no phrase did, or replaces the
 		// answer it is over ("visa kerja ... setelah sampai").
 		rd.Found = slices.DeleteFunc(rd.Found, func(f Finding) bool { return f.Step == nf.Step })
 		rd.Found = append(rd.Found, nf)
 	}
-	pay, said := readPay(text, r.Pay.Minimum)
+	pay, said := r.readWage(text, warned)
 	if !pay && payHigh != "" {
 		pay, said = true, payHigh
 	}
 	if payWith == "" && r.Pay.Near != nil {
-		if span, ok := r.index.nearSpan(ws, *r.Pay.Near, inWarning); ok {
+		if span, ok := r.index.nearSpan(ws, sentence, *r.Pay.Near, inWarning); ok {
 			payWith = span
 		}
 	}
 	if pay && payWith != "" && r.Pay.Step != "" && rd.Answer(r.Pay.Step) == "" {
 		rd.Found = append(rd.Found, Finding{Step: r.Pay.Step, Choice: r.Pay.Choice, Said: said + ", " + payWith})
 	}
+	if r.Age.Step != "" && rd.Answer(r.Age.Step) == "" {
+		if choice, words := r.age(ws, f); choice != "" {
+			rd.Found = append(rd.Found, Finding{Step: r.Age.Step, Choice: choice, Said: words})
+		}
+	}
 	rd.Found = r.implied(rd.Found)
 	rd.Found = inFlowOrder(rd.Found, f)
+	for i := range rd.Found {
+		if s := []rune(rd.Found[i].Said); len(s) > MaxSaid {
+			rd.Found[i].Said = string(s[:MaxSaid]) + "…"
+		}
+	}
 	return rd
 }
 
@@ -381,22 +406,51 @@ func (r *Rules) resolve(ms []match, ws []string, f *flows.Flow) []Finding {
 	return out
 }
 
+// readWage reads promised pay sentence by sentence: not in a sentence that
+// warns ("jangan percaya gaji 30 juta"), and only where a word says it is
+// a wage, not a fee ("biaya pendaftaran 20 juta").
+func (r *Rules) readWage(text string, warned map[int]bool) (bool, string) {
+	for i, s := range sentences(text) {
+		if warned[i] {
+			continue
+		}
+		ws, _ := words(s, r.Spelling)
+		if !slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(r.Pay.Wage, w) }) {
+			continue
+		}
+		if ok, said := readPay(s, r.Pay.Minimum); ok {
+			return true, said
+		}
+	}
+	return false, ""
+}
+
+// negatedAt reports whether a negation word comes within n words before
+// position at, in the same sentence.
+func (r *Rules) negatedAt(ws []string, sentence []int, at, n int) bool {
+	for i := max(0, at-n); i < at; i++ {
+		if sentence[i] == sentence[at] && slices.Contains(r.Negation.Words, ws[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // negated reports whether a negation word comes just before an answer
-// phrase that is not itself negative ("tanpa biaya" is its own phrase).
-func (r *Rules) negated(ws []string, m match) bool {
+// phrase that is not itself negative ("tanpa biaya" is its own phrase), in
+// its sentence.
+func (r *Rules) negated(ws []string, sentence []int, m match) bool {
 	if slices.Contains(r.Negation.Words, m.p.words[0]) {
 		return false
 	}
-	for i := max(0, m.start-r.Negation.Within); i < m.start; i++ {
-		if slices.Contains(r.Negation.Words, ws[i]) {
-			return true
-		}
+	if r.negatedAt(ws, sentence, m.start, r.Negation.Within) {
+		return true
 	}
 	if r.Negation.Means[m.step] == "" {
 		return false // after a place or a job, "gak" says something else
 	}
 	for i := m.end; i < min(len(ws), m.end+r.Negation.After); i++ {
-		if slices.Contains(r.Negation.Words, ws[i]) {
+		if sentence[i] == sentence[m.start] && slices.Contains(r.Negation.Words, ws[i]) {
 			return true
 		}
 	}
@@ -406,7 +460,7 @@ func (r *Rules) negated(ws []string, m match) bool {
 // nearFindings are the answers of near rules for steps no phrase answered:
 // a word of each group within the rule's distance of a word of the first,
 // and no unless word among them.
-func (r *Rules) nearFindings(ws []string, found []Finding, inWarning func(from, to int) bool) (out []Finding) {
+func (r *Rules) nearFindings(ws []string, sentence []int, found []Finding, inWarning func(from, to int) bool) (out []Finding) {
 	answered := func(n NearRule) bool {
 		for _, f := range found {
 			if f.Step == n.step && !slices.Contains(n.Over, f.Choice) {
@@ -419,7 +473,7 @@ func (r *Rules) nearFindings(ws []string, found []Finding, inWarning func(from, 
 		if answered(n) {
 			continue
 		}
-		if span, ok := r.index.nearSpan(ws, n, inWarning); ok {
+		if span, ok := r.index.nearSpan(ws, sentence, n, inWarning); ok {
 			out = append(out, Finding{Step: n.step, Choice: n.choice, Said: span})
 		}
 	}
@@ -430,7 +484,7 @@ func (r *Rules) nearFindings(ws []string, found []Finding, inWarning func(from, 
 // the rule's distance of a word of the first, no unless word among them
 // (or two words around), and not in a sentence that warns. It returns the
 // words from the first to the last found.
-func (ix *index) nearSpan(ws []string, n NearRule, inWarning func(from, to int) bool) (string, bool) {
+func (ix *index) nearSpan(ws []string, sentence []int, n NearRule, inWarning func(from, to int) bool) (string, bool) {
 	in := func(w string, group []string) bool {
 		return slices.ContainsFunc(group, func(g string) bool { return ix.same(w, g) })
 	}
@@ -453,8 +507,10 @@ scan:
 			}
 			from, to = min(from, best), max(to, best)
 		}
-		for j := max(0, from-2); j < min(len(ws), to+3); j++ {
-			if in(ws[j], n.Unless) {
+		for j := lo; j < hi; j++ {
+			// The whole window, in the sentence: "the passport is kept by
+			// the worker at all times" keeps nothing from anyone.
+			if sentence[j] == sentence[i] && in(ws[j], n.Unless) {
 				continue scan
 			}
 		}
@@ -502,6 +558,33 @@ func (r *Rules) implied(found []Finding) []Finding {
 	return found
 }
 
+// age finds an age said in ws and the choice of the age step it picks.
+func (r *Rules) age(ws []string, f *flows.Flow) (choice, words string) {
+	s := f.Steps[r.Age.Step]
+	for i, w := range ws {
+		if !isNumber(w) || len(w) > 3 {
+			continue
+		}
+		if i+1 < len(ws) && isNumber(ws[i+1]) || i > 0 && isNumber(ws[i-1]) {
+			continue // "18 35": a range asked for, not an age
+		}
+		before := i > 0 && slices.Contains(r.Age.Before, ws[i-1]) ||
+			i > 1 && slices.Contains(r.Age.Before, ws[i-2]) && !isNumber(ws[i-1])
+		after := i+1 < len(ws) && slices.Contains(r.Age.After, ws[i+1])
+		if !before && !after {
+			continue
+		}
+		n, _ := strconv.Atoi(w)
+		for _, c := range s.Choices {
+			if len(c.Range) == 2 && n >= c.Range[0] && n <= c.Range[1] {
+				from, to := max(0, i-1), min(len(ws), i+2)
+				return c.ID, strings.Join(ws[from:to], " ")
+			}
+		}
+	}
+	return "", ""
+}
+
 func isNumber(w string) bool {
 	for _, r := range w {
 		if r < '0' || r > '9' {
@@ -522,8 +605,7 @@ func inFlowOrder(fs []Finding, f *flows.Flow) []Finding {
 }
 
 // language names the language most of the message's common words belong
-// to: at least two of them (one in a message of three words or fewer), and
-// more than of any other language.
+// to: at least two of them, and more than of any other language.
 func (r *Rules) language(ws []string) string {
 	count := map[string]int{}
 	for _, w := range ws {
@@ -540,11 +622,9 @@ func (r *Rules) language(ws []string) string {
 			tie = true
 		}
 	}
-	need := 2
-	if len(ws) <= 3 {
-		need = 1
-	}
-	if tie || n < need {
+	// Two common words at least: "help" alone is no reason to answer in
+	// English someone who chose Indonesian.
+	if tie || n < 2 {
 		return ""
 	}
 	return best

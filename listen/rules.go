@@ -9,6 +9,7 @@ package listen
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,6 +44,8 @@ type Rules struct {
 	// Pay reads a promised wage: high pay with light requirements picks
 	// an answer.
 	Pay Pay `yaml:"pay"`
+	// Age reads an age said in the message.
+	Age Age `yaml:"age"`
 	// EmergencyCountry is the emergency question on the country: a place
 	// named in a cry for help picks its choice with the same id as the
 	// destination's.
@@ -101,6 +104,19 @@ type Distress struct {
 	// Who is the emergency question on who is in danger; its choices
 	// "self" and "other" are picked by the phrases above.
 	Who string `yaml:"who"`
+	// Near are cries for help said in words close together ("mau pulang
+	// tapi gak boleh", "tolong ... myawaddy"): weak ones, unless NotWhen.
+	Near []NearRule `yaml:"near"`
+}
+
+// Age reads an age said in a message ("anak saya umur 16", "my son (17)",
+// "usia 19 thn"): a number right after Before words or right before After
+// words picks the choice of Step whose range holds it. Two numbers in a
+// row are a range ("usia 18-35"), a requirement, not an age.
+type Age struct {
+	Step   string   `yaml:"step"`
+	Before []string `yaml:"before"`
+	After  []string `yaml:"after"`
 }
 
 // NearRule gives an answer when a word of every group comes within Within
@@ -145,6 +161,9 @@ type Pay struct {
 	// Near reads light requirements said in other words, like a near
 	// rule without an answer of its own.
 	Near *NearRule `yaml:"near"`
+	// Wage are words that say an amount is pay: an amount counts only in
+	// a sentence with one ("gaji", "salary", "per month"), not a fee.
+	Wage []string `yaml:"wage"`
 }
 
 // A phrase is lowercase words; "#" stands for any number ("# hari lagi").
@@ -194,8 +213,8 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 		}
 	}
 	for _, w := range sortedKeys(r.Spelling) {
-		if !phraseRe.MatchString(w) || !phraseRe.MatchString(r.Spelling[w]) {
-			ps.Add(r.file, at("spelling", w), "spelling %q -> %q: both must be lowercase words", w, r.Spelling[w])
+		if !phraseRe.MatchString(w) || strings.ContainsAny(w, " #") || !phraseRe.MatchString(r.Spelling[w]) {
+			ps.Add(r.file, at("spelling", w), "spelling %q -> %q: one lowercase word to lowercase words", w, r.Spelling[w])
 		}
 	}
 	for _, lang := range sortedKeys(r.Language) {
@@ -209,6 +228,24 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 	phrases(d.Self, "distress", "self")
 	phrases(d.SomeoneElse, "distress", "someone_else")
 	phrases(r.Questions, "questions")
+	for i, n := range d.Near {
+		if len(n.Words) < 2 || n.Within < 1 {
+			ps.Add(r.file, at("distress", "near", i), "a near rule needs at least two groups of words and within of 1 or more")
+		}
+		for j, g := range n.Words {
+			words(g, "distress", "near", i, "words", j)
+		}
+		words(n.Unless, "distress", "near", i, "unless")
+	}
+	if r.Age.Step != "" {
+		s := f.Steps[r.Age.Step]
+		ranged := s != nil && slices.ContainsFunc(s.Choices, func(c *flows.Choice) bool { return len(c.Range) == 2 })
+		if !ranged {
+			ps.Add(r.file, at("age", "step"), "age.step %q must be a step of flow %s with choices that have a range", r.Age.Step, f.ID)
+		}
+		words(r.Age.Before, "age", "before")
+		words(r.Age.After, "age", "after")
+	}
 	phrases(r.Warnings, "warnings")
 	if len(d.Strong) == 0 {
 		ps.Add(r.file, at("distress"), "distress needs strong phrases: a cry for help must always reach the emergency screen")
@@ -333,6 +370,7 @@ func (r *Rules) validate(root *yaml.Node, f *flows.Flow) yamlcheck.Problems {
 			}
 		}
 		phrases(r.Pay.High, "pay", "high")
+		words(r.Pay.Wage, "pay", "wage")
 		if n := r.Pay.Near; n != nil {
 			if len(n.Words) < 2 || n.Within < 1 {
 				ps.Add(r.file, at("pay", "near"), "pay.near needs at least two groups of words and within of 1 or more")

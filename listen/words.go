@@ -65,7 +65,7 @@ func words(text string, spelling map[string]string) ([]string, []int) {
 		last, run = 0, 0
 	}
 	for _, r := range norm.NFD.String(text) {
-		if strings.ContainsRune(".!?;\n", r) && !(r == '.' && unicode.IsDigit(prev)) {
+		if endsSentence(r, prev) {
 			flush()
 			n++
 		}
@@ -101,6 +101,28 @@ func words(text string, spelling map[string]string) ([]string, []int) {
 	return out, sentence
 }
 
+// endsSentence reports whether r ends a sentence: . ! ? ; or a line break,
+// but not the dot in "15.000".
+func endsSentence(r, prev rune) bool {
+	return strings.ContainsRune(".!?;\n", r) && !(r == '.' && unicode.IsDigit(prev))
+}
+
+// sentences splits text where words counts a new sentence, so that the
+// i-th part is sentence i of words.
+func sentences(text string) []string {
+	var out []string
+	var prev rune
+	start := 0
+	for i, r := range text {
+		if endsSentence(r, prev) {
+			out = append(out, text[start:i])
+			start = i + len(string(r))
+		}
+		prev = r
+	}
+	return append(out, text[start:])
+}
+
 // near reports whether a and b differ by at most one letter inserted,
 // deleted or changed, for words of fuzzyMin letters or more.
 func near(a, b string) bool {
@@ -113,8 +135,8 @@ func near(a, b string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	if len(b)-len(a) > 1 {
-		return false
+	if len(b)-len(a) > 1 || a[0] != b[0] {
+		return false // a typo keeps the first letter: "senang" is not "penang"
 	}
 	i := 0
 	for i < len(a) && a[i] == b[i] {
