@@ -132,6 +132,14 @@ func TestPlainCriesForHelp(t *testing.T) {
 		{"tolong cek lowongan di kamboja ini ya", false},
 		{"can you help me check a job in cambodia", false},
 		{"gak perlu pulang dulu, kontraknya 2 tahun", false},
+		{"paspor sy ditahan bos", true},
+		{"paspor ditahan agen", false}, // an offer's detail: the passport question's answer
+		{"Paspor tidak ditahan, dipegang sendiri", false},
+		{"Interview is held in our Jakarta office", false},
+		{"No one is forced to work overtime here", false},
+		{"tolong dicek kak", false},
+		{"help", true},
+		{"TOLOOONG!!!", true},
 	} {
 		if got := r.Read(tt.text, f).Distress; got != tt.distress {
 			t.Errorf("%q: distress %v, want %v", tt.text, got, tt.distress)
