@@ -253,3 +253,39 @@ func storedText(env *testcore.Env) string {
 	}
 	return b.String()
 }
+
+// TestPastedMidCheckSaysWhatDiffers: a message pasted mid-check that names
+// another country than the one answered says so, and changes no answer;
+// what it adds is suggested when its question comes.
+func TestPastedMidCheckSaysWhatDiffers(t *testing.T) {
+	l := newListener(t, "id")
+	l.send(convo.Request{Kind: convo.KindCommand, Command: convo.CmdStart})
+	l.tap("welcome", "self")
+	l.tap("source", "socmed")
+	l.tap("destination", "th")
+	got := l.say("Kak nanti dari Bangkok kita lanjut ke Kamboja ya, kantor pusat di Sihanoukville. Paspor dipegang HRD")
+	if !strings.Contains(got, "Kamboja (jawabanmu: Thailand)") || !strings.Contains(got, "⬅ Kembali") {
+		t.Errorf("the difference is not said:\n%s", got)
+	}
+	if l.screen() != "dest_change" {
+		t.Errorf("step %q, want the question on screen (dest_change) again", l.screen())
+	}
+	l.tap("dest_change", "yes")
+	for l.screen() != "passport" && l.screen() != "" {
+		s := l.screen()
+		var first string
+		for _, rep := range l.last.Replies {
+			for _, row := range rep.Buttons {
+				for _, b := range row {
+					if tok, ok := flows.ParseToken(b.Data); ok && tok.Kind == flows.TokAnswer && first == "" {
+						first = tok.Choice
+					}
+				}
+			}
+		}
+		l.tap(s, first)
+	}
+	if l.suggested() != "✓ Agen atau majikan" {
+		t.Errorf("passport suggestion %q", l.suggested())
+	}
+}

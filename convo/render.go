@@ -92,6 +92,22 @@ func (r renderer) suggest(rep *Reply, c *flows.Choice) {
 	}
 }
 
+// label names a finding's answer as the summary does.
+func (r renderer) label(fd listen.Finding) string {
+	id := r.c.Listen.SummaryID(fd.Step, fd.Choice)
+	if id == "" {
+		id = r.c.Flow.Steps[fd.Step].Choice(fd.Choice).Text
+	}
+	return r.t(id, nil)
+}
+
+// differs says that a message reads one answer where the user gave
+// another: "Cambodia (you answered: Thailand)".
+func (r renderer) differs(fd listen.Finding, answered string) string {
+	was := listen.Finding{Step: fd.Step, Choice: answered}
+	return r.t(locales.ListenWas, map[string]any{"Read": r.label(fd), "Answered": r.label(was)})
+}
+
 // heard says what was read from a message: each answer in the user's
 // language with the words that gave it, and how many warning signs they
 // hold.
@@ -101,11 +117,7 @@ func (r renderer) heard(found []listen.Finding) string {
 	signs := map[string]bool{}
 	for _, fd := range found {
 		c := f.Steps[fd.Step].Choice(fd.Choice)
-		id := r.c.Listen.SummaryID(fd.Step, fd.Choice)
-		if id == "" {
-			id = c.Text
-		}
-		label := r.t(id, nil)
+		label := r.label(fd)
 		if fd.Said != "" && !strings.EqualFold(fd.Said, label) {
 			label += " (\"" + fd.Said + "\")"
 		}

@@ -3,6 +3,7 @@ package convo
 import (
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/campaign"
@@ -328,7 +329,7 @@ func (t *turn) text() Response {
 		return t.distress(rd)
 	}
 	f, st := t.ct.Flow, t.sess.State
-	heard := rd.Question || rd.Link || len(t.suggestions(rd)) > 0
+	heard := rd.Question || rd.Link || t.ct.Listen != nil && len(t.ct.Listen.Suggestions(rd)) > 0
 	if !t.rec.Found || st.Step == "" {
 		return t.listened(rd, true)
 	}
@@ -453,6 +454,20 @@ func (t *turn) listened(rd listen.Reading, fresh bool) Response {
 	r := t.r()
 	if rd.Question || rd.Link {
 		pre = append(pre, Reply{Body: r.t(locales.ListenQuestion, nil)})
+	}
+	if !fresh && t.ct.Listen != nil {
+		// Said differently than answered: say so, change nothing.
+		var differs []string
+		for _, fd := range t.ct.Listen.Suggestions(rd) {
+			for _, a := range t.sess.State.Answers {
+				if a.Step == fd.Step && a.Choice != fd.Choice {
+					differs = append(differs, r.differs(fd, a.Choice))
+				}
+			}
+		}
+		if len(differs) > 0 {
+			pre = append(pre, Reply{Body: r.t(locales.ListenDiffers, map[string]any{"List": strings.Join(differs, "; ")})})
+		}
 	}
 	switch {
 	case len(sugg) > 0:

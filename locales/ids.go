@@ -40,6 +40,8 @@ const (
 	ListenMany     = "ui.listen_heard_many" // {{.List}}, {{.N}}: answers read, N warning signs
 	ListenNothing  = "ui.listen_nothing"    // a long message with no detail of an offer
 	ListenSuggest  = "ui.listen_suggested"  // {{.Answer}}: under a question, the answer read from the message
+	ListenDiffers  = "ui.listen_differs"    // {{.List}}: answers a message gives unlike those given
+	ListenWas      = "ui.listen_was"        // {{.Read}}, {{.Answered}}: one item of that list
 	AnswerYes      = "c.yes"                // the plain "Yes" label: typed "ya", "iya"... pick it
 	AnswerNo       = "c.no"                 // the plain "No" label: typed "tidak", "nggak"... pick it
 
@@ -58,6 +60,6 @@ var CodeIDs = []string{
 	BtnLanguage, BtnResume, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
 	LanguageSet, VerdictReasons, MoreReasons, VerdictILO, VerdictSteps, VerdictActions, VerdictContact,
 	Share, ShareButton, WhatsApp, EndHint, AnswerYes, AnswerNo,
-	ListenQuestion, ListenNone, ListenOne, ListenMany, ListenNothing, ListenSuggest,
+	ListenQuestion, ListenNone, ListenOne, ListenMany, ListenNothing, ListenSuggest, ListenDiffers, ListenWas,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
 }
