@@ -154,8 +154,7 @@ func (r renderer) answered(s *flows.Step, choice string) Reply {
 	return Reply{Body: r.t(s.Text, nil) + "\n\n" + r.t(locales.Chosen, map[string]any{"Answer": label})}
 }
 
-// end renders an end step (e.g. emergency help) with its contacts and
-// those earlier answers chose.
+// resumeButton goes back to the check /help paused.
 func (r renderer) resumeButton() Button {
 	return Button{Label: r.t(locales.BtnResume, nil), Data: r.token(flows.TokResume, "", "")}
 }

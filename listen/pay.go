@@ -2,6 +2,7 @@ package listen
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -97,4 +98,23 @@ func amount(s string) float64 {
 		return 0
 	}
 	return v
+}
+
+// readWage reads promised pay sentence by sentence: not in a sentence that
+// warns ("jangan percaya gaji 30 juta"), and only where a word says it is
+// a wage, not a fee ("biaya pendaftaran 20 juta").
+func (r *Rules) readWage(text string, warned map[int]bool) (bool, string) {
+	for i, s := range sentences(text) {
+		if warned[i] {
+			continue
+		}
+		ws, _ := words(s, r.Spelling)
+		if !slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(r.Pay.Wage, w) }) {
+			continue
+		}
+		if ok, said := readPay(s, r.Pay.Minimum); ok {
+			return true, said
+		}
+	}
+	return false, ""
 }
