@@ -23,7 +23,7 @@ func (c *campaignFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.name, "campaign", "", "campaign name: A-Z a-z 0-9 _ - (required)")
 	fs.StringVar(&c.lang, "lang", "", "open the bot in this language: id or en (default: the user's)")
 	fs.StringVar(&c.bot, "bot-username", env("BOT_USERNAME", ""), "the bot's username (env BOT_USERNAME); asked of Telegram with TELEGRAM_BOT_TOKEN when empty")
-	fs.StringVar(&c.token, "token", env("TELEGRAM_BOT_TOKEN", ""), "bot token, only to look up the username (env TELEGRAM_BOT_TOKEN)")
+	secretVar(fs, &c.token, "token", "TELEGRAM_BOT_TOKEN", "bot token, only to look up the username (env TELEGRAM_BOT_TOKEN)")
 	fs.StringVar(&c.apiURL, "api-url", env("TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API server (env TELEGRAM_API_URL)")
 }
 

@@ -82,7 +82,8 @@ func newRunFlags(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 	secretVar(fs, &r.cfg.Token, "token", "TELEGRAM_BOT_TOKEN", "bot token from @BotFather (env TELEGRAM_BOT_TOKEN)")
 	fs.StringVar(&r.cfg.APIURL, "api-url", env("TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API server (env TELEGRAM_API_URL)")
 	fs.StringVar(&r.cfg.BotName, "bot-username", env("BOT_USERNAME", ""), "the bot's username, for share links; asked of Telegram when empty (env BOT_USERNAME)")
-	fs.StringVar(&r.webhookURL, "webhook-url", env("WEBHOOK_URL", ""), "serve a webhook at this https URL instead of long polling (env WEBHOOK_URL)")
+	// The webhook URL's path is meant to be hard to guess: not printed either.
+	secretVar(fs, &r.webhookURL, "webhook-url", "WEBHOOK_URL", "serve a webhook at this https URL instead of long polling (env WEBHOOK_URL)")
 	secretVar(fs, &r.secret, "webhook-secret", "WEBHOOK_SECRET", "secret Telegram sends with each webhook call: 1-256 of A-Z a-z 0-9 _ - (env WEBHOOK_SECRET)")
 	fs.Func("admin-chat-ids", "comma-separated chat ids allowed to use /stats (env ADMIN_CHAT_IDS)", func(v string) error {
 		ids, err := parseIDs(v)

@@ -513,12 +513,14 @@ func TestRunFlagErrors(t *testing.T) {
 // TestHelpHidesSecrets: --help prints defaults, and defaults come from the
 // environment; secrets must not be printed.
 func TestHelpHidesSecrets(t *testing.T) {
-	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "SESSION_KEY", "WEBHOOK_SECRET", "REDIS_PASSWORD", "REDIS_URL"} {
+	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "SESSION_KEY", "WEBHOOK_SECRET", "WEBHOOK_URL", "REDIS_PASSWORD", "REDIS_URL"} {
 		t.Setenv(v, "topsecret-"+v)
 	}
-	var out syncBuffer
-	run(context.Background(), []string{"run", "--help"}, nil, io.Discard, &out)
-	if strings.Contains(out.String(), "topsecret") {
-		t.Errorf("--help prints a secret from the environment:\n%s", out.String())
+	for _, cmd := range []string{"run", "chat", "link", "qr", "stats", "validate", "graph"} {
+		var out syncBuffer
+		run(context.Background(), []string{cmd, "--help"}, nil, &out, &out)
+		if strings.Contains(out.String(), "topsecret") {
+			t.Errorf("%s --help prints a secret from the environment:\n%s", cmd, out.String())
+		}
 	}
 }
