@@ -32,6 +32,10 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "chat: --lang must be id or en")
 		return 2
 	}
+	if err := cfg.checkSessionKey(); err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return 2
+	}
 	log, err := newLogger(stderr, cfg.LogLevel, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "chat:", err)

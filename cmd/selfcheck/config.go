@@ -69,6 +69,40 @@ func (c *Config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
 }
 
+// minSessionKey is the shortest SESSION_KEY accepted, in characters: 16
+// random bytes written as hex. The key is all that keeps a stored hash from
+// being turned back into a chat id by trying every id, so it must be long
+// and random.
+const minSessionKey = 32
+
+// makeSessionKey says how to make a good key.
+const makeSessionKey = "make one with: openssl rand -hex 32 (or: head -c 32 /dev/urandom | base64)"
+
+// checkSessionKey reports a SESSION_KEY that is missing when required (a
+// real Redis keeps conversations across runs, so the key must be given and
+// stable), too short, or plainly not random (fewer than 8 different
+// characters). An empty key with the embedded store is fine: a random one
+// is made for the run.
+func (c *Config) checkSessionKey() error {
+	k := c.SessionKey
+	switch {
+	case k == "" && c.embeddedStore():
+		return nil
+	case k == "":
+		return fmt.Errorf("SESSION_KEY is required with a real Redis: a random secret of at least %d characters, kept stable so that conversations survive restarts; %s", minSessionKey, makeSessionKey)
+	case len(k) < minSessionKey:
+		return fmt.Errorf("SESSION_KEY is too short (%d characters): use at least %d random characters; %s", len(k), minSessionKey, makeSessionKey)
+	}
+	distinct := map[rune]bool{}
+	for _, r := range k {
+		distinct[r] = true
+	}
+	if len(distinct) < 8 {
+		return fmt.Errorf("SESSION_KEY does not look random (%d different characters); %s", len(distinct), makeSessionKey)
+	}
+	return nil
+}
+
 // embeddedStore reports whether no Redis was configured.
 func (c *Config) embeddedStore() bool { return c.Redis.URL == "" && len(c.Redis.Addrs) == 0 }
 

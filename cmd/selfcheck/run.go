@@ -137,8 +137,8 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "run: set TELEGRAM_BOT_TOKEN (from @BotFather); to try the check without Telegram use: selfcheck chat")
 		return 2
 	}
-	if !cfg.embeddedStore() && cfg.SessionKey == "" {
-		fmt.Fprintln(stderr, "run: SESSION_KEY is required with a real Redis (a long random secret; keep it stable so conversations survive restarts)")
+	if err := cfg.checkSessionKey(); err != nil {
+		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
 	if rf.webhookURL != "" && !validSecret(rf.secret) {

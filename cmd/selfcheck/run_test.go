@@ -422,7 +422,7 @@ func TestRunRestartContinues(t *testing.T) {
 	}
 	for name, url := range urls {
 		t.Run(name, func(t *testing.T) {
-			key := fmt.Sprintf("restart-%d", time.Now().UnixNano())
+			key := fmt.Sprintf("restart-key-%d-%s", time.Now().UnixNano(), t.Name())
 			e := startRun(t, runOpts{redisURL: url, sessionKey: key})
 			c := e.fake.NewPrivateChat("en-US")
 			c.SendText("/start")
@@ -488,6 +488,10 @@ func TestRunFlagErrors(t *testing.T) {
 	}{
 		{[]string{"run"}, "TELEGRAM_BOT_TOKEN"},
 		{[]string{"run", "--token", "1:x", "--redis-url", "redis://127.0.0.1:1/0"}, "SESSION_KEY"},
+		{[]string{"run", "--token", "1:x", "--redis-url", "redis://127.0.0.1:1/0", "--session-key", "k"}, "openssl rand -hex 32"},
+		{[]string{"run", "--token", "1:x", "--redis-url", "redis://127.0.0.1:1/0", "--session-key", strings.Repeat("ab", 20)}, "does not look random"},
+		{[]string{"run", "--token", "1:x", "--session-key", "0123456789abcdef0123456789abcde"}, "at least 32"},
+		{[]string{"chat", "--session-key", "short"}, "SESSION_KEY is too short"},
 		{[]string{"run", "--token", "1:x", "--webhook-url", "https://x.example/h"}, "WEBHOOK_SECRET"},
 		{[]string{"run", "--token", "1:x", "--log-level", "loud"}, "LOG_LEVEL"},
 		{[]string{"run", "--nope"}, "flag provided but not defined"},
