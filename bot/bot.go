@@ -54,6 +54,12 @@ type Bot struct {
 	answered sync.Map // ids of callback queries answered early, see answerEarly
 }
 
+// allowedUpdates are the update kinds the bot asks Telegram for, in both
+// modes. Telegram keeps the last list it was given, so the list is always
+// sent: my_chat_member tells that a user blocked the bot (their session is
+// then deleted), whatever an earlier deployment asked for.
+var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
+
 // Option configures a Bot.
 type Option func(*config)
 
@@ -130,6 +136,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 		tg.WithNotAsyncHandlers(),
 		tg.WithDefaultHandler(func(_ context.Context, _ *tg.Bot, u *models.Update) { b.chats.add(u) }),
 		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redact(err, token)) }),
+		tg.WithAllowedUpdates(allowedUpdates),
 	}
 	if cfg.apiURL != "" {
 		tgOpts = append(tgOpts, tg.WithServerURL(strings.TrimRight(cfg.apiURL, "/")))

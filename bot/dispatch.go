@@ -127,6 +127,8 @@ func chatOf(u *models.Update) int64 {
 		return u.CallbackQuery.Message.InaccessibleMessage.Chat.ID
 	case u.CallbackQuery != nil:
 		return u.CallbackQuery.From.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
 	}
 	return 0
 }

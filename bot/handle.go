@@ -34,7 +34,24 @@ func (b *Bot) process(ctx context.Context, u *models.Update) {
 		b.onButton(ctx, u)
 	case u.Message != nil && fromUser(u.Message):
 		b.onMessage(ctx, u)
+	case u.MyChatMember != nil:
+		b.onMemberChange(ctx, u.MyChatMember)
 	}
+}
+
+// onMemberChange deletes what is stored about a private chat whose user
+// blocked the bot (Telegram says so at once with a my_chat_member update,
+// new status "kicked"): the README promises it, and someone who blocks a
+// bot may be hiding that they used it. Nothing is sent: nothing can be.
+func (b *Bot) onMemberChange(ctx context.Context, m *models.ChatMemberUpdated) {
+	if m.Chat.Type != models.ChatTypePrivate || m.NewChatMember.Type != models.ChatMemberTypeBanned {
+		return
+	}
+	if err := b.core.Forget(ctx, m.Chat.ID); err != nil {
+		b.log.Warn("forget after the user blocked the bot failed", "err", err)
+		return
+	}
+	b.log.Debug("the user blocked the bot: the chat's session was deleted")
 }
 
 // fromUser reports whether m is something the user wrote or sent: text, a

@@ -82,7 +82,7 @@ func (b *Bot) Webhook(ctx context.Context, webhookURL, secret, listen string, ex
 	if err != nil {
 		return err
 	}
-	if _, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: webhookURL, SecretToken: secret}); err != nil {
+	if _, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: webhookURL, SecretToken: secret, AllowedUpdates: allowedUpdates}); err != nil {
 		ln.Close()
 		return fmt.Errorf("setWebhook: %w", err)
 	}

@@ -311,3 +311,40 @@ func commandEntities(text string) []Entity {
 func isCommandRune(r rune) bool {
 	return r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 }
+
+// BlockBot simulates the user blocking the bot, as Telegram reports it:
+// sends and edits to the chat answer 403 from now on, and a my_chat_member
+// update (the bot's status in the chat changed from "member" to "kicked")
+// is queued.
+func (c *Chat) BlockBot() (updateID int) {
+	return c.botStatus("member", "kicked", true)
+}
+
+// UnblockBot undoes BlockBot (the user pressed Restart): a my_chat_member
+// update from "kicked" to "member".
+func (c *Chat) UnblockBot() (updateID int) {
+	return c.botStatus("kicked", "member", false)
+}
+
+func (c *Chat) botStatus(from, to string, blocked bool) int {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.chats[c.ID]
+	if blocked {
+		s.blocked[cs.id] = true
+	} else {
+		delete(s.blocked, cs.id)
+	}
+	member := func(status string) map[string]any {
+		m := map[string]any{"status": status, "user": s.botUser()}
+		if status == "kicked" {
+			m["until_date"] = 0
+		}
+		return m
+	}
+	return s.enqueue(cs.id, "my_chat_member", map[string]any{
+		"chat": cs.wire(), "from": cs.user.wire(), "date": unixNow().Unix(),
+		"old_chat_member": member(from), "new_chat_member": member(to),
+	})
+}

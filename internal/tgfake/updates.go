@@ -57,6 +57,14 @@ func (s *Server) InjectUpdate(kind string, payload any) (updateID int, err error
 	return s.enqueue(0, kind, payload), nil
 }
 
+// AllowedUpdates returns the allowed_updates the last getUpdates call
+// gave (nil when none has: Telegram's default then applies).
+func (s *Server) AllowedUpdates() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.updates.allowed...)
+}
+
 // allowedKind applies allowed_updates; by default Telegram leaves out
 // chat_member and the reaction updates.
 func allowedKind(allowed []string, kind string) bool {
