@@ -61,7 +61,10 @@ func (t *turn) distress(rd listen.Reading) Response {
 	if rd.Lang != "" {
 		t.sess.Lang = rd.Lang
 	}
-	if st := t.sess.State; flows.InEmergency(f, st.Step) && f.Steps[st.Step] != nil && !f.Steps[st.Step].IsEnd() {
+	if st := t.sess.State; flows.InEmergency(f, st.Step) && f.Steps[st.Step] != nil {
+		if f.Steps[st.Step].IsEnd() {
+			return t.atEnd() // on the emergency screen: what if nobody answers
+		}
 		if choice := t.emergencyAnswer(rd); choice != "" {
 			return t.answer(st.Step, choice, false)
 		}

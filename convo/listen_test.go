@@ -289,3 +289,20 @@ func TestPastedMidCheckSaysWhatDiffers(t *testing.T) {
 		t.Errorf("passport suggestion %q", l.suggested())
 	}
 }
+
+// TestTextOnTheEmergencyScreen: words typed on the emergency screen ("the
+// embassy does not answer", "help") get what to do if nobody answers, not
+// the job check's end hint or the first emergency question again.
+func TestTextOnTheEmergencyScreen(t *testing.T) {
+	l := newListener(t, "id")
+	l.say("saya di myawaddy, tolong")
+	if !l.last.Done {
+		t.Fatalf("not at the emergency screen:\n%s", allText(l.last))
+	}
+	for _, typed := range []string{"nomor kbri nya ga diangkat kak", "help", "tolong"} {
+		got := l.say(typed)
+		if !strings.Contains(got, "+62 811 8080 141") || !strings.Contains(got, "Jangan kabur sendirian") || l.screen() != "" {
+			t.Errorf("%q on the emergency screen:\n%s", typed, got)
+		}
+	}
+}

@@ -120,8 +120,9 @@ var personas = []persona{
 		end:          "end.emergency",
 		contacts:     []string{"kbri-phnom-penh", "kp2mi", "sbmi", "kemlu-safetravel"},
 		firstContact: "kbri-phnom-penh",
+		// Nor numbers that work only inside Indonesia, in its list.
 		absent: []string{"Save these numbers now", "Simpan nomor-nomor ini sekarang", "do not let it be taken",
-			"jangan sampai diambil"},
+			"jangan sampai diambil", "0800-1000 (free, inside Indonesia)", "0800-1000 (gratis, dari Indonesia)"},
 	},
 	{
 		// /help in the middle of checking a friend's offer: the national

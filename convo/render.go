@@ -22,6 +22,8 @@ type renderer struct {
 	shareLink string
 	// resume offers a way back to the check the emergency path paused.
 	resume bool
+	// abroad leaves out numbers that work only inside Indonesia.
+	abroad bool
 	// vars are the values any message may use ({{.Kept}}), for messages
 	// rendered without values of their own.
 	vars map[string]any
@@ -171,6 +173,9 @@ func (r renderer) end(s *flows.Step, chosen []string) Reply {
 	if r.other && s.ContactsOther != nil {
 		own = s.ContactsOther
 	}
+	// Someone abroad cannot call a free Indonesian number: leave those
+	// out of their emergency screen.
+	r.abroad = !r.other && flows.InEmergency(r.c.Flow, s.ID)
 	var b strings.Builder
 	if first := r.contacts(chosen); first != "" {
 		b.WriteString(first + "\n\n")
@@ -332,6 +337,9 @@ func (r renderer) contacts(ids []string) string {
 		seen[id] = true
 		parts := []string{}
 		for _, n := range ct.Call {
+			if r.abroad && n.Local {
+				continue
+			}
 			p := n.Number
 			if note := n.Note[r.lang]; note != "" {
 				p += " (" + note + ")"

@@ -335,8 +335,7 @@ func (t *turn) text() Response {
 			return t.listened(rd, true) // a new offer after a verdict: a new check
 		}
 		// The check is over: say how to begin again rather than repeat it.
-		r := t.r()
-		return t.respond(Reply{Body: r.t(locales.EndHint, nil), Buttons: r.endButtons()})
+		return t.atEnd()
 	}
 	if choice, ok := matchChoice(t.ct, t.sess.Lang, s, s.Visible(st), t.req.Text); ok {
 		return t.answer(s.ID, choice, false)
@@ -351,6 +350,16 @@ func (t *turn) text() Response {
 		return t.listened(rd, len(st.Answers) == 0)
 	}
 	return t.reprompt()
+}
+
+// atEnd answers text after an end: on an emergency screen, what to do if
+// the embassy does not answer; after a verdict, how to begin again.
+func (t *turn) atEnd() Response {
+	r := t.r()
+	if flows.InEmergency(t.ct.Flow, t.sess.State.Step) {
+		return t.respond(Reply{Body: r.t(locales.EmergencyMore, nil), Buttons: r.endButtons()})
+	}
+	return t.respond(Reply{Body: r.t(locales.EndHint, nil), Buttons: r.endButtons()})
 }
 
 func (t *turn) reprompt() Response {

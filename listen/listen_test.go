@@ -40,7 +40,9 @@ func TestReadsInformalText(t *testing.T) {
 		{"kerja di Sihanoukvile", []string{"destination=kh"}},          // one typo
 		{"tiket ditanggung, nanti potong gaji", []string{"fees=debt"}}, // repaid ticket
 		{"tanpa biaya penempatan!", []string{"fees=no"}},               // "biaya" inside "tanpa biaya" is no fee
-		{"biaya pendaftaran 2jt, tiket gratis", []string{"fees=both"}}, // combined
+		{"biaya pendaftaran 2jt, tiket nanti potong gaji", []string{"fees=both"}}, // combined
+		{"tiket pesawat ditanggung perusahaan, tidak dipotong gaji", []string{"fees=no"}},
+		{"biaya 35jt bisa dicicil potong gaji", []string{"fees=both"}},
 		{"visa on arrival aja gk usah visa kerja", []string{"visa=tourist"}},
 		{"gaji $1,200, no experience needed, just typing", []string{"salary=high"}},
 		{"salary USD 1,500 a month for experienced welders", []string{"job=regular"}}, // high pay alone is no sign

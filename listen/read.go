@@ -130,8 +130,14 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 	rd.Found = r.resolve(answers, ws, f)
 	for _, nf := range r.nearFindings(ws, sentence, rd.Found, inWarning) {
 		// A near rule answers a step no phrase did, or replaces the
-		// answer it is over ("visa kerja ... setelah sampai").
-		rd.Found = slices.DeleteFunc(rd.Found, func(f Finding) bool { return f.Step == nf.Step })
+		// answer it is over ("visa kerja ... setelah sampai"), or joins
+		// it where the two combine (a fee and a repaid ticket: both).
+		if i := slices.IndexFunc(rd.Found, func(f Finding) bool { return f.Step == nf.Step }); i >= 0 {
+			if both := r.combined(nf.Step, rd.Found[i].Choice, nf.Choice); both != "" {
+				nf.Choice, nf.Said = both, rd.Found[i].Said+", "+nf.Said
+			}
+			rd.Found = slices.Delete(rd.Found, i, i+1)
+		}
 		rd.Found = append(rd.Found, nf)
 	}
 	pay, amount := r.readWage(text, warned)

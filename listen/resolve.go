@@ -175,3 +175,15 @@ func inFlowOrder(fs []Finding, f *flows.Flow) []Finding {
 	slices.SortStableFunc(fs, func(a, b Finding) int { return pos[a.Step] - pos[b.Step] })
 	return fs
 }
+
+// combined is the choice of step that stands for choices a and b found
+// together (combine), or "".
+func (r *Rules) combined(step, a, b string) string {
+	for _, c := range sortedKeys(r.Combine[step]) {
+		parts := r.Combine[step][c]
+		if len(parts) == 2 && (parts[0] == a && parts[1] == b || parts[0] == b && parts[1] == a) {
+			return c
+		}
+	}
+	return ""
+}

@@ -34,6 +34,7 @@ const (
 	ShareButton    = "ui.share_button"      // button label: share the bot
 	WhatsApp       = "ui.whatsapp"          // label before a WhatsApp link
 	EndHint        = "ui.end_hint"          // after a verdict or end step: how to start again
+	EmergencyMore  = "ui.emergency_more"    // text after an emergency screen: if the embassy does not answer
 	ListenQuestion = "ui.listen_question"   // "is this safe?", a link: what the bot can and cannot do
 	ListenNone     = "ui.listen_heard_none" // {{.List}}: answers read from a message, no warning sign among them
 	ListenOne      = "ui.listen_heard_one"  // {{.List}}: answers read, one warning sign
@@ -59,7 +60,7 @@ var CodeIDs = []string{
 	Reprompt, TryAgain, Stale, Progress, ProgressLast, RestartConfirm, BtnRestartYes, BtnRestartNo, Chosen, BtnBack, BtnRestart, BtnHelp,
 	BtnLanguage, BtnResume, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
 	LanguageSet, VerdictReasons, MoreReasons, VerdictILO, VerdictSteps, VerdictActions, VerdictContact,
-	Share, ShareButton, WhatsApp, EndHint, AnswerYes, AnswerNo,
+	Share, ShareButton, WhatsApp, EndHint, EmergencyMore, AnswerYes, AnswerNo,
 	ListenQuestion, ListenNone, ListenOne, ListenMany, ListenNothing, ListenSuggest, ListenDiffers, ListenWas,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
 }
