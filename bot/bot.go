@@ -141,9 +141,11 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	if cfg.apiURL != "" {
 		tgOpts = append(tgOpts, tg.WithServerURL(strings.TrimRight(cfg.apiURL, "/")))
 	}
+	var client tg.HttpClient = &http.Client{Timeout: time.Minute} // the library's default
 	if cfg.client != nil {
-		tgOpts = append(tgOpts, tg.WithHTTPClient(time.Minute, cfg.client))
+		client = cfg.client
 	}
+	tgOpts = append(tgOpts, tg.WithHTTPClient(time.Minute, statusClient{client}))
 	api, err := tg.New(token, tgOpts...)
 	if err != nil {
 		return nil, err

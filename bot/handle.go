@@ -256,7 +256,7 @@ func (b *Bot) answerEarly(ctx context.Context, u *models.Update) {
 }
 
 func (b *Bot) answer(ctx context.Context, id, toast string) {
-	err := b.call(ctx, 0, func() error {
+	err := b.call(ctx, 0, func(ctx context.Context) error {
 		_, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: id, Text: toast})
 		return err
 	})
@@ -269,7 +269,7 @@ func (b *Bot) answer(ctx context.Context, id, toast string) {
 // the replies, in order. It stops at the first reply that cannot be sent.
 func (b *Bot) deliver(ctx context.Context, chatID int64, pressed int, resp convo.Response) {
 	if resp.Edit != nil && pressed != 0 {
-		err := b.call(ctx, chatID, func() error {
+		err := b.call(ctx, chatID, func(ctx context.Context) error {
 			_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
 				ChatID: chatID, MessageID: pressed, Text: formatHTML(*resp.Edit), ParseMode: models.ParseModeHTML,
 			})
@@ -283,7 +283,7 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, pressed int, resp convo
 		}
 	}
 	for _, r := range resp.Replies {
-		err := b.call(ctx, chatID, func() error {
+		err := b.call(ctx, chatID, func(ctx context.Context) error {
 			params := &tg.SendMessageParams{ChatID: chatID, Text: formatHTML(r), ParseMode: models.ParseModeHTML,
 				LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()}}
 			if kb := keyboard(r.Buttons); kb != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"html"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -27,12 +29,15 @@ var defaultRetry = retryPolicy{attempts: 4, backoff: 500 * time.Millisecond, max
 var errBlocked = errors.New("bot blocked by the user")
 
 // call runs one Bot API call, classifying its failure:
+//   - an HTTP 2xx answer the library could not read (a field in a shape
+//     it does not know): Telegram accepted the call, which took effect;
+//     it is never made again, and counts as done;
 //   - 429: wait retry_after seconds and retry;
 //   - 403 for a chat: the user blocked the bot; forget the chat's session;
 //   - "message is not modified", "query is too old": harmless, done;
 //   - other 4xx: a bug on our side, not retried;
 //   - anything else (network, 5xx): retry with growing backoff.
-func (b *Bot) call(ctx context.Context, chatID int64, do func() error) error {
+func (b *Bot) call(ctx context.Context, chatID int64, do func(context.Context) error) error {
 	wait := b.retry.backoff
 	var err error
 	for attempt := 1; attempt <= b.retry.attempts; attempt++ {
@@ -41,14 +46,23 @@ func (b *Bot) call(ctx context.Context, chatID int64, do func() error) error {
 				return err
 			}
 		}
+		st := &httpStatus{}
 		// Errors of failed requests quote the URL, which holds the token.
-		err = redact(do(), b.token)
-		if err != nil {
+		err = redact(do(context.WithValue(ctx, httpStatusKey{}, st)), b.token)
+		accepted := st.accepted()
+		switch {
+		case err == nil:
+		case accepted && !errors.Is(err, tg.ErrorForbidden):
+			b.rec.APIError("unreadable")
+		default:
 			b.rec.APIError(errorCode(err))
 		}
 		var tooMany *tg.TooManyRequestsError
 		switch {
 		case err == nil:
+			return nil
+		case accepted && !errors.Is(err, tg.ErrorForbidden):
+			b.log.Warn("Telegram accepted a call but its answer could not be read; it is not made again", "err", err)
 			return nil
 		case errors.As(err, &tooMany):
 			d := time.Duration(tooMany.RetryAfter) * time.Second
@@ -77,6 +91,34 @@ func (b *Bot) call(ctx context.Context, chatID int64, do func() error) error {
 		wait *= 2
 	}
 	return err
+}
+
+// httpStatus receives the HTTP status of the Bot API call made with a
+// context that carries it (see statusClient).
+type httpStatus struct{ code atomic.Int32 }
+
+type httpStatusKey struct{}
+
+// accepted reports whether the call's answer had a 2xx status.
+func (h *httpStatus) accepted() bool {
+	c := h.code.Load()
+	return c >= 200 && c < 300
+}
+
+// statusClient tells each call's HTTP status to the httpStatus in its
+// request's context: the library turns a 200 whose body it cannot decode
+// into an error that reads like a network failure, and only the status
+// says that Telegram accepted the call.
+type statusClient struct{ inner tg.HttpClient }
+
+func (c statusClient) Do(r *http.Request) (*http.Response, error) {
+	resp, err := c.inner.Do(r)
+	if resp != nil {
+		if st, ok := r.Context().Value(httpStatusKey{}).(*httpStatus); ok {
+			st.code.Store(int32(resp.StatusCode))
+		}
+	}
+	return resp, err
 }
 
 // errorCode classifies an API error for metrics.
@@ -166,7 +208,7 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 		for _, c := range commandIDs {
 			cmds = append(cmds, models.BotCommand{Command: c.name, Description: msgs.Text(l, c.msg, false, nil)})
 		}
-		err := b.call(ctx, 0, func() error {
+		err := b.call(ctx, 0, func(ctx context.Context) error {
 			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{
 				Commands: cmds, Scope: &models.BotCommandScopeDefault{}, LanguageCode: lang,
 			})

@@ -91,6 +91,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if d, ok := result.(described); ok {
 		body["result"], body["description"] = d.result, d.description
 	}
+	s.mu.Lock()
+	odd := s.odd[lower]
+	s.mu.Unlock()
+	if odd {
+		body["result"] = oddShape(body["result"])
+	}
 	writeJSON(w, http.StatusOK, body)
 }
 

@@ -21,6 +21,7 @@ package tgfake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -62,6 +63,7 @@ type Server struct {
 	calls      map[string]int // lower-case method -> count
 	rejections []Rejection
 	failures   map[string][]injectedFailure // lower-case method -> queue
+	odd        map[string]bool              // lower-case method -> answer in an odd shape, see OddResults
 	blocked    map[int64]bool
 	chats      map[int64]*chatState
 	nextUserID int64
@@ -300,6 +302,39 @@ func defaultDescription(code, retryAfter int) string {
 	default:
 		return "Internal Server Error"
 	}
+}
+
+// OddResults makes every successful call of method (say "sendMessage")
+// answer 200 {"ok":true} with its result in a shape the client cannot
+// decode: numbers as strings ("message_id":"12"), true as "true", as an
+// emulator or a newer API version might. The call takes effect as usual
+// (the message is sent), so a client that takes the answer for a failure
+// and retries sends it twice. on=false restores normal answers.
+func (s *Server) OddResults(method string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.odd == nil {
+		s.odd = map[string]bool{}
+	}
+	s.odd[strings.ToLower(method)] = on
+}
+
+// oddShape turns a result into the same data in another shape.
+func oddShape(result any) any {
+	b, err := json.Marshal(result)
+	if err != nil {
+		return result
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return string(b) // true -> "true", a list -> its JSON text
+	}
+	for k, v := range m {
+		if n, ok := v.(float64); ok {
+			m[k] = strconv.FormatFloat(n, 'f', -1, 64)
+		}
+	}
+	return m
 }
 
 // Block makes every send or edit to the chat answer 403 "Forbidden: bot was
