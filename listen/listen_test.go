@@ -36,10 +36,10 @@ func TestReadsInformalText(t *testing.T) {
 		want []string // step=choice found, in flow order
 	}{
 		{"Kerja di KAMBOJA, gaji 12 juta, tanpa pengalaman", []string{"destination=kh", "salary=high"}},
-		{"kerja di cambodja", []string{"destination=kh"}},              // spelling variant
-		{"kerja di Sihanoukvile", []string{"destination=kh"}},          // one typo
-		{"tiket ditanggung, nanti potong gaji", []string{"fees=debt"}}, // repaid ticket
-		{"tanpa biaya penempatan!", []string{"fees=no"}},               // "biaya" inside "tanpa biaya" is no fee
+		{"kerja di cambodja", []string{"destination=kh"}},                         // spelling variant
+		{"kerja di Sihanoukvile", []string{"destination=kh"}},                     // one typo
+		{"tiket ditanggung, nanti potong gaji", []string{"fees=debt"}},            // repaid ticket
+		{"tanpa biaya penempatan!", []string{"fees=no"}},                          // "biaya" inside "tanpa biaya" is no fee
 		{"biaya pendaftaran 2jt, tiket nanti potong gaji", []string{"fees=both"}}, // combined
 		{"tiket pesawat ditanggung perusahaan, tidak dipotong gaji", []string{"fees=no"}},
 		{"biaya 35jt bisa dicicil potong gaji", []string{"fees=both"}},

@@ -57,6 +57,7 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 	rd := Reading{Words: len(ws), Link: linkRe.MatchString(text)}
 	rd.Lang = r.language(ws)
 	matches := r.index.find(ws)
+	dels := r.index.typoDeletes(ws)
 
 	// A sentence that warns ("jangan percaya yang minta bayar 30jt",
 	// "we never ask for money through personal accounts") states no
@@ -114,7 +115,7 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		}
 	}
 	for _, n := range r.Distress.Near {
-		if _, ok := r.index.nearSpan(ws, sentence, n, inWarning); ok {
+		if _, ok := r.index.nearSpan(ws, sentence, dels, n, inWarning); ok {
 			weak = true
 		}
 	}
@@ -128,7 +129,7 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		rd.Who = "self"
 	}
 	rd.Found = r.resolve(answers, ws, f)
-	for _, nf := range r.nearFindings(ws, sentence, rd.Found, inWarning) {
+	for _, nf := range r.nearFindings(ws, sentence, dels, rd.Found, inWarning) {
 		// A near rule answers a step no phrase did, or replaces the
 		// answer it is over ("visa kerja ... setelah sampai"), or joins
 		// it where the two combine (a fee and a repaid ticket: both).
@@ -145,7 +146,7 @@ func (r *Rules) Read(text string, f *flows.Flow) Reading {
 		pay, amount = true, payHigh
 	}
 	if payWith == "" && r.Pay.Near != nil {
-		if span, ok := r.index.nearSpan(ws, sentence, *r.Pay.Near, inWarning); ok {
+		if span, ok := r.index.nearSpan(ws, sentence, dels, *r.Pay.Near, inWarning); ok {
 			payWith = span
 		}
 	}

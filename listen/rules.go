@@ -131,6 +131,55 @@ type NearRule struct {
 	Over []string `yaml:"over"`
 
 	step, choice string
+	// groups and unless are Words and Unless as sets, built once.
+	groups []wordSet
+	unless wordSet
+}
+
+// wordSet finds a word, or a typo of one, among a near rule's words in
+// map lookups: reading a long message stays fast.
+type wordSet struct {
+	exact map[string]bool
+	typos map[string][]string // one-letter deletion -> words of the set
+}
+
+func newWordSet(words []string) wordSet {
+	ws := wordSet{exact: map[string]bool{}, typos: map[string][]string{}}
+	for _, w := range words {
+		ws.exact[w] = true
+		if len(w) >= fuzzyMin {
+			for _, d := range deletes(w) {
+				ws.typos[d] = append(ws.typos[d], w)
+			}
+		}
+	}
+	return ws
+}
+
+// has reports whether w is in the set, or a typo of a word in it; dels
+// are w's one-letter deletions, nil when w may not be a typo (a word the
+// rules know, too short or too long).
+func (s wordSet) has(w string, dels []string) bool {
+	if s.exact[w] {
+		return true
+	}
+	for _, d := range dels {
+		for _, cand := range s.typos[d] {
+			if near(w, cand) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// compile builds the rule's word sets.
+func (n *NearRule) compile() {
+	n.groups = make([]wordSet, len(n.Words))
+	for i, g := range n.Words {
+		n.groups[i] = newWordSet(g)
+	}
+	n.unless = newWordSet(n.Unless)
 }
 
 // Negation says which words undo the phrase after them.
@@ -187,6 +236,15 @@ func Parse(file string, data []byte, f *flows.Flow) (*Rules, yamlcheck.Problems)
 	if len(ps) > 0 {
 		ps.Sort()
 		return nil, ps
+	}
+	for i := range r.Near {
+		r.Near[i].compile()
+	}
+	for i := range r.Distress.Near {
+		r.Distress.Near[i].compile()
+	}
+	if r.Pay.Near != nil {
+		r.Pay.Near.compile()
 	}
 	r.index = build(r)
 	return r, nil
