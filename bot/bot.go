@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -51,7 +50,7 @@ type Bot struct {
 	report   func(context.Context) (string, error)
 	token    string // only to keep it out of logs
 	groups   groupNotices
-	answered sync.Map // ids of callback queries answered early, see answerEarly
+	queries  queryAnswers // callback queries answered, see answerEarly and onButton
 }
 
 // allowedUpdates are the update kinds the bot asks Telegram for, in both

@@ -107,10 +107,13 @@ func (b *Bot) onGroup(ctx context.Context, m *models.Message, lang string) {
 
 func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 	q := u.CallbackQuery
-	// A press that had to queue was answered on arrival (answerEarly).
-	_, early := b.answered.LoadAndDelete(q.ID)
+	// A query is answered once, whatever the number of copies of its
+	// update: here, or on arrival when it had to queue (answerEarly).
+	// A copy still goes to the core, which knows a re-delivered update
+	// and changes nothing.
+	first, early := b.queries.handling(q.ID, time.Now())
 	ignore := func() {
-		if !early {
+		if first {
 			b.answer(ctx, q.ID, "")
 		}
 	}
@@ -141,9 +144,9 @@ func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 	// (and so gets a toast) depends on the session the core reads, and the
 	// core is back within the Redis timeouts even when Redis is down.
 	switch {
-	case !early:
+	case first:
 		b.answer(ctx, q.ID, resp.Toast)
-	case resp.Important && len(resp.Replies) == 0:
+	case early && resp.Important && len(resp.Replies) == 0:
 		// Answered already, without this toast, which the user must see
 		// ("try again"): it goes as a message instead.
 		resp.Replies = []convo.Reply{{Body: resp.Toast}}
@@ -251,8 +254,80 @@ func (b *Bot) answerEarly(ctx context.Context, u *models.Update) {
 		return
 	}
 	id := u.CallbackQuery.ID
-	b.answered.Store(id, true)
-	go b.answer(ctx, id, "")
+	if b.queries.early(id, time.Now()) {
+		go b.answer(ctx, id, "")
+	}
+}
+
+// queryMemory is how long the ids of answered callback queries are kept:
+// Telegram refuses an answer after seconds, and copies of an update come
+// within that (a webhook retry, two replicas polling in turn).
+const queryMemory = 10 * time.Minute
+
+// queryAnswers remembers, in memory, which callback queries were answered,
+// so that each is answered once, however many copies of its update come.
+type queryAnswers struct {
+	mu    sync.Mutex
+	ids   map[string]queryState
+	sweep int // sweep expired ids when the map reaches this size
+}
+
+type queryState struct {
+	at      time.Time
+	handled bool // a copy reached onButton; false: answered early only
+}
+
+// early notes that query id is answered on arrival; false when it was
+// answered already (a copy).
+func (a *queryAnswers) early(id string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.get(id, now); ok {
+		return false
+	}
+	a.put(id, queryState{at: now}, now)
+	return true
+}
+
+// handling notes that a copy of query id is being handled. first: no copy
+// was answered before, answer it now. early: it was answered on arrival,
+// and this is the first copy handled (which sends an important toast as a
+// message instead).
+func (a *queryAnswers) handling(id string, now time.Time) (first, early bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	st, ok := a.get(id, now)
+	if ok && st.handled {
+		return false, false
+	}
+	a.put(id, queryState{at: now, handled: true}, now)
+	return !ok, ok
+}
+
+func (a *queryAnswers) get(id string, now time.Time) (queryState, bool) {
+	st, ok := a.ids[id]
+	if ok && now.Sub(st.at) >= queryMemory {
+		return queryState{}, false
+	}
+	return st, ok
+}
+
+func (a *queryAnswers) put(id string, st queryState, now time.Time) {
+	if a.ids == nil {
+		a.ids = map[string]queryState{}
+	}
+	if old, ok := a.ids[id]; ok && now.Sub(old.at) < queryMemory {
+		st.at = old.at // remembered from the first answer
+	}
+	a.ids[id] = st
+	if len(a.ids) >= max(a.sweep, 1024) {
+		for k, v := range a.ids {
+			if now.Sub(v.at) >= queryMemory {
+				delete(a.ids, k)
+			}
+		}
+		a.sweep = 2 * len(a.ids)
+	}
 }
 
 func (b *Bot) answer(ctx context.Context, id, toast string) {
