@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
 )
 
@@ -35,9 +33,10 @@ type Set struct {
 	Listen     []byte
 	ListenFile string
 
-	// roots keep the YAML trees so that validation can point at lines.
-	roots        map[*Flow]*yaml.Node
-	contactsRoot *yaml.Node
+	// roots keep the YAML trees, indexed, so that validation can point at
+	// lines.
+	roots        map[*Flow]*yamlcheck.Index
+	contactsRoot *yamlcheck.Index
 	contactsFile string
 }
 
@@ -68,9 +67,9 @@ func LoadFiles(fsys fs.FS, files []string) (*Set, yamlcheck.Problems) {
 	set := newSet()
 	var ps yamlcheck.Problems
 	for _, file := range files {
-		data, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			ps = append(ps, yamlcheck.Problem{File: file, Msg: "cannot read: " + err.Error()})
+		data, p := yamlcheck.ReadFile(fsys, file)
+		if p != nil {
+			ps = append(ps, *p)
 			continue
 		}
 		switch path.Base(file) {
@@ -87,7 +86,7 @@ func LoadFiles(fsys fs.FS, files []string) (*Set, yamlcheck.Problems) {
 }
 
 func newSet() *Set {
-	return &Set{Flows: map[string]*Flow{}, Contacts: map[string]*Contact{}, roots: map[*Flow]*yaml.Node{}}
+	return &Set{Flows: map[string]*Flow{}, Contacts: map[string]*Contact{}, roots: map[*Flow]*yamlcheck.Index{}}
 }
 
 func (s *Set) loadFlow(file string, data []byte) yamlcheck.Problems {
@@ -107,16 +106,17 @@ func (s *Set) loadFlow(file string, data []byte) yamlcheck.Problems {
 		ps.Add(file, yamlcheck.Lookup(root, "id"), "flow id %q is also used by %s", f.ID, other.File)
 		return ps
 	}
-	annotate(f, root)
+	x := yamlcheck.NewIndex(root)
+	annotate(f, x)
 	s.Flows[f.ID] = f
-	s.roots[f] = root
+	s.roots[f] = x
 	return ps
 }
 
 // annotate fills the fields the YAML does not carry: ids from map keys,
 // line numbers, and the order of steps in the file.
-func annotate(f *Flow, root *yaml.Node) {
-	if steps := yamlcheck.Lookup(root, "steps"); steps != nil {
+func annotate(f *Flow, x *yamlcheck.Index) {
+	if steps := x.Lookup("steps"); steps != nil {
 		for i := 0; i+1 < len(steps.Content); i += 2 {
 			id := steps.Content[i].Value
 			f.StepOrder = append(f.StepOrder, id)
@@ -140,17 +140,17 @@ func annotate(f *Flow, root *yaml.Node) {
 			fl = &Flag{}
 			f.Flags[id] = fl
 		}
-		fl.ID, fl.Line = id, yamlcheck.Lookup(root, "flags", id, yamlcheck.KeyOf).Line
+		fl.ID, fl.Line = id, x.Lookup("flags", id, yamlcheck.KeyOf).Line
 	}
 	for i := range f.Bands {
-		f.Bands[i].Line = yamlcheck.Lookup(root, "bands", i).Line
+		f.Bands[i].Line = x.Lookup("bands", i).Line
 	}
 	for i, a := range f.Advice {
 		if a == nil { // "- ~" decodes to nil; keep it checkable
 			a = &Advice{}
 			f.Advice[i] = a
 		}
-		a.Line = yamlcheck.Lookup(root, "advice", i).Line
+		a.Line = x.Lookup("advice", i).Line
 	}
 }
 
@@ -165,14 +165,15 @@ func (s *Set) loadContacts(file string, data []byte) yamlcheck.Problems {
 	if ps := yamlcheck.Decode(file, root, &dir); ps != nil {
 		return ps
 	}
+	x := yamlcheck.NewIndex(root)
 	for id, c := range dir.Contacts {
 		if c == nil {
 			c = &Contact{}
 		}
-		c.ID, c.Line = id, yamlcheck.Lookup(root, "contacts", id, yamlcheck.KeyOf).Line
+		c.ID, c.Line = id, x.Lookup("contacts", id, yamlcheck.KeyOf).Line
 		s.Contacts[id] = c
 	}
-	s.contactsRoot, s.contactsFile = root, file
+	s.contactsRoot, s.contactsFile = x, file
 	return ps
 }
 

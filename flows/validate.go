@@ -43,13 +43,13 @@ var idRe = regexp.MustCompile(`^[a-z0-9_]+$`)
 type checker struct {
 	set  *Set
 	f    *Flow
-	root *yaml.Node
+	root *yamlcheck.Index
 	msgs Messages
 	used map[string]bool // message IDs the flow names
 	ps   *yamlcheck.Problems
 }
 
-func (c *checker) at(path ...any) *yaml.Node { return yamlcheck.Lookup(c.root, path...) }
+func (c *checker) at(path ...any) *yaml.Node { return c.root.Lookup(path...) }
 
 func (c *checker) add(n *yaml.Node, format string, args ...any) {
 	c.ps.Add(c.f.File, n, format, args...)
@@ -168,7 +168,7 @@ func (c *checker) flags() {
 
 func (c *checker) bands() {
 	if len(c.f.Bands) == 0 {
-		c.add(c.root, "the flow has no verdict bands")
+		c.add(c.root.Root(), "the flow has no verdict bands")
 	}
 	seen := map[string]bool{}
 	for i, b := range c.f.Bands {
@@ -419,7 +419,7 @@ func validateContacts(set *Set, ps *yamlcheck.Problems) {
 	for _, id := range sortedIDs(set.Contacts) {
 		ct := set.Contacts[id]
 		at := func(path ...any) *yaml.Node {
-			return yamlcheck.Lookup(root, append([]any{"contacts", id}, path...)...)
+			return root.Lookup(append([]any{"contacts", id}, path...)...)
 		}
 		n := at(yamlcheck.KeyOf)
 		for _, lang := range []string{"id", "en"} {

@@ -5,7 +5,6 @@ package yamlcheck
 
 import (
 	"fmt"
-	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -55,8 +54,14 @@ func (ps Problems) Sort() {
 }
 
 // Parse reads a YAML document into its node tree. A syntax error comes back
-// as a problem with the line yaml.v3 names.
+// as a problem with the line yaml.v3 names. A file over MaxFile is refused
+// unread, and aliases are resolved (see resolveAliases): the tree Parse
+// returns holds no alias node and at most MaxValues values, so whatever
+// walks it is bounded by the file's size.
 func Parse(file string, data []byte) (*yaml.Node, Problems) {
+	if len(data) > MaxFile {
+		return nil, Problems{tooLarge(file, int64(len(data)))}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, Problems{fromYAMLError(file, err)}
@@ -64,7 +69,11 @@ func Parse(file string, data []byte) (*yaml.Node, Problems) {
 	if len(doc.Content) == 0 {
 		return nil, Problems{{File: file, Msg: "the file is empty"}}
 	}
-	return doc.Content[0], nil
+	root := doc.Content[0]
+	if ps := resolveAliases(file, root); ps != nil {
+		return nil, ps
+	}
+	return root, nil
 }
 
 var lineRe = regexp.MustCompile(`line (\d+):?\s*`)
@@ -79,168 +88,3 @@ func fromYAMLError(file string, err error) Problem {
 	}
 	return p
 }
-
-// Decode checks node against the shape of out (unknown keys, wrong kinds,
-// repeated keys) and then decodes it. It reports every problem it finds, not
-// just the first.
-func Decode(file string, node *yaml.Node, out any) Problems {
-	var ps Problems
-	checkShape(file, node, reflect.TypeOf(out).Elem(), &ps)
-	if len(ps) > 0 {
-		return ps
-	}
-	if err := node.Decode(out); err != nil {
-		if te, ok := err.(*yaml.TypeError); ok {
-			for _, e := range te.Errors {
-				ps = append(ps, fromYAMLError(file, fmt.Errorf("%s", e)))
-			}
-			return ps
-		}
-		ps = append(ps, fromYAMLError(file, err))
-	}
-	return ps
-}
-
-func checkShape(file string, n *yaml.Node, t reflect.Type, ps *Problems) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			ps.Add(file, n, "expected a map of keys here, found %s", kindName(n))
-			return
-		}
-		fields := yamlFields(t)
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if seen[k.Value] {
-				ps.Add(file, k, "key %q appears twice", k.Value)
-				continue
-			}
-			seen[k.Value] = true
-			ft, ok := fields[k.Value]
-			if !ok {
-				ps.Add(file, k, "unknown key %q (known keys: %s)", k.Value, strings.Join(sortedKeys(fields), ", "))
-				continue
-			}
-			checkShape(file, v, ft, ps)
-		}
-	case reflect.Map:
-		if n.Kind != yaml.MappingNode {
-			if n.Tag == "!!null" {
-				return
-			}
-			ps.Add(file, n, "expected a map here, found %s", kindName(n))
-			return
-		}
-		seen := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if line, dup := seen[k.Value]; dup {
-				ps.Add(file, k, "duplicate id %q (first at line %d)", k.Value, line)
-				continue
-			}
-			seen[k.Value] = k.Line
-			checkShape(file, v, t.Elem(), ps)
-		}
-	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			if n.Tag == "!!null" {
-				return
-			}
-			ps.Add(file, n, "expected a list here, found %s", kindName(n))
-			return
-		}
-		for _, item := range n.Content {
-			checkShape(file, item, t.Elem(), ps)
-		}
-	default:
-		if n.Kind != yaml.ScalarNode {
-			ps.Add(file, n, "expected a single value here, found %s", kindName(n))
-		}
-	}
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a map"
-	case yaml.SequenceNode:
-		return "a list"
-	default:
-		return fmt.Sprintf("%q", n.Value)
-	}
-}
-
-func yamlFields(t reflect.Type) map[string]reflect.Type {
-	m := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		m[name] = f.Type
-	}
-	return m
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
-// Lookup follows a path of map keys and list indexes (string or int) from n
-// and returns the node there, or nil. Lookup(n, "steps", "a", "choices", 0)
-// is the first choice of step a. A key path ending in KeyOf returns the key
-// node instead of the value, which is where "duplicate" or "unknown" errors
-// should point.
-func Lookup(n *yaml.Node, path ...any) *yaml.Node {
-	for i, p := range path {
-		if n == nil {
-			return nil
-		}
-		switch p := p.(type) {
-		case string:
-			if n.Kind != yaml.MappingNode {
-				return nil
-			}
-			var next *yaml.Node
-			for j := 0; j+1 < len(n.Content); j += 2 {
-				if n.Content[j].Value == p {
-					next = n.Content[j+1]
-					if i+1 < len(path) && path[i+1] == KeyOf {
-						return n.Content[j]
-					}
-					break
-				}
-			}
-			n = next
-		case int:
-			if n.Kind != yaml.SequenceNode || p >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[p]
-		case keyOf:
-			return n
-		}
-	}
-	return n
-}
-
-type keyOf struct{}
-
-// KeyOf, as the last element of a Lookup path, selects the key node.
-var KeyOf = keyOf{}
