@@ -433,7 +433,7 @@ func checkVerdict(t *testing.T, ct *convo.Content, pe persona, lang string, p *p
 	for id := range shown {
 		t.Errorf("sign %s is named, but not expected", id)
 	}
-	ilo, _, _ := strings.Cut(msg(locales.VerdictILO), "<no value>") // up to the list
+	ilo, _, _ := strings.Cut(ct.Msgs.Text(lang, locales.VerdictILO, pe.other, map[string]any{"List": "\x00"}), "\x00") // up to the list
 	if has := strings.Contains(final, ilo); has != (len(pe.reasons) > 0) {
 		t.Errorf("ILO line shown: %v, want %v", has, len(pe.reasons) > 0)
 	}

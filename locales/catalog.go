@@ -12,9 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
-	"gopkg.in/yaml.v3"
 
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
 )
@@ -30,20 +28,20 @@ const Default = "id"
 
 // Catalog is every message in every language.
 type Catalog struct {
-	bundle     *i18n.Bundle
-	localizers map[string]*i18n.Localizer
-	keys       map[string]map[string]yamlcheck.Problem // lang -> id -> where
+	msgs map[string]map[string]entry // lang -> id -> message
+}
+
+type entry struct {
+	msg message
+	pos yamlcheck.Problem // where it is defined
 }
 
 // Load reads every <lang>.yaml in dir. Each file is a flat map of message ID
-// to text (Go template syntax for values: {{.N}}).
+// to text, in which {{.N}} shows a value (see Fields). Every message is
+// rendered with sample values, and any that would not render as written is
+// a problem at its line.
 func Load(fsys fs.FS, dir string) (*Catalog, yamlcheck.Problems) {
-	c := &Catalog{
-		bundle:     i18n.NewBundle(language.Indonesian),
-		localizers: map[string]*i18n.Localizer{},
-		keys:       map[string]map[string]yamlcheck.Problem{},
-	}
-	c.bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+	c := &Catalog{msgs: map[string]map[string]entry{}}
 	var ps yamlcheck.Problems
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -55,14 +53,14 @@ func Load(fsys fs.FS, dir string) (*Catalog, yamlcheck.Problems) {
 			continue
 		}
 		file := path.Join(dir, e.Name())
-		data, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			ps = append(ps, yamlcheck.Problem{File: file, Msg: "cannot read: " + err.Error()})
+		data, p := yamlcheck.ReadFile(fsys, file)
+		if p != nil {
+			ps = append(ps, *p)
 			continue
 		}
 		ps = append(ps, c.loadFile(file, lang, data)...)
 	}
-	if len(c.keys) == 0 && len(ps) == 0 {
+	if len(c.msgs) == 0 && len(ps) == 0 {
 		ps = append(ps, yamlcheck.Problem{File: dir, Msg: "no message file (<lang>.yaml) found"})
 	}
 	return c, ps
@@ -80,27 +78,44 @@ func (c *Catalog) loadFile(file, lang string, data []byte) yamlcheck.Problems {
 	if ps := yamlcheck.Decode(file, root, &flat); ps != nil {
 		return ps
 	}
-	keys := map[string]yamlcheck.Problem{}
+	msgs := make(map[string]entry, len(flat))
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		keys[k.Value] = yamlcheck.Problem{File: file, Line: k.Line, Col: k.Column}
-		if strings.TrimSpace(v.Value) == "" {
-			ps.Add(file, v, "message %q is empty", k.Value)
+		id, text := k.Value, flat[k.Value]
+		e := entry{pos: yamlcheck.Problem{File: file, Line: k.Line, Col: k.Column}}
+		msg, err := parseMessage(text)
+		switch {
+		case strings.TrimSpace(text) == "":
+			ps.Add(file, v, "message %q is empty", id)
+		case err != nil:
+			ps.Add(file, v, "message %s: %v", id, err)
+		default:
+			// As validate promises: render it as the bot will, with
+			// the values the bot gives it.
+			if _, missing := msg.render(Samples(id)); missing != nil {
+				ps.Add(file, v, "message %s shows {{.%s}}, which the bot does not give it (it gives %s)", id, missing[0], given(id))
+			}
 		}
+		e.msg = msg
+		msgs[id] = e
 	}
-	if _, err := c.bundle.ParseMessageFileBytes(data, file); err != nil {
-		ps.Add(file, root, "%v", err)
-		return ps
-	}
-	c.keys[lang] = keys
-	c.localizers[lang] = i18n.NewLocalizer(c.bundle, lang)
+	c.msgs[lang] = msgs
 	return ps
+}
+
+// given names the fields message id gets, for problems.
+func given(id string) string {
+	var names []string
+	for _, f := range FieldsOf(id) {
+		names = append(names, "{{."+f+"}}")
+	}
+	return strings.Join(names, " and ")
 }
 
 // Languages returns the language codes, sorted.
 func (c *Catalog) Languages() []string {
-	langs := make([]string, 0, len(c.keys))
-	for l := range c.keys {
+	langs := make([]string, 0, len(c.msgs))
+	for l := range c.msgs {
 		langs = append(langs, l)
 	}
 	sort.Strings(langs)
@@ -109,14 +124,14 @@ func (c *Catalog) Languages() []string {
 
 // Has reports whether lang defines message id.
 func (c *Catalog) Has(lang, id string) bool {
-	_, ok := c.keys[lang][id]
+	_, ok := c.msgs[lang][id]
 	return ok
 }
 
 // Keys returns the message IDs of lang, sorted.
 func (c *Catalog) Keys(lang string) []string {
-	ids := make([]string, 0, len(c.keys[lang]))
-	for id := range c.keys[lang] {
+	ids := make([]string, 0, len(c.msgs[lang]))
+	for id := range c.msgs[lang] {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
@@ -124,24 +139,22 @@ func (c *Catalog) Keys(lang string) []string {
 }
 
 // Pos returns where lang defines id.
-func (c *Catalog) Pos(lang, id string) yamlcheck.Problem { return c.keys[lang][id] }
+func (c *Catalog) Pos(lang, id string) yamlcheck.Problem { return c.msgs[lang][id].pos }
 
-// Text renders message id in lang. With other set it prefers the variant
-// "<id>.other", written for someone checking an offer for another person.
-// A missing message renders as its ID, which validation prevents from
-// shipping; it never falls back silently to another language.
+// Text renders message id in lang with the values in data. With other set
+// it prefers the variant "<id>.other", written for someone checking an
+// offer for another person. A missing message renders as its ID, which
+// validation prevents from shipping; it never falls back silently to
+// another language. A field data has no value for renders as nothing.
 func (c *Catalog) Text(lang, id string, other bool, data map[string]any) string {
 	if other && c.Has(lang, id+".other") {
 		id += ".other"
 	}
-	loc := c.localizers[lang]
-	if loc == nil || !c.Has(lang, id) {
+	e, ok := c.msgs[lang][id]
+	if !ok {
 		return id
 	}
-	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
-	if err != nil {
-		return id
-	}
+	s, _ := e.msg.render(data)
 	return s
 }
 
