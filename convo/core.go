@@ -138,13 +138,13 @@ func (c *Core) Forget(ctx context.Context, chatID int64) error {
 	return c.store.Forget(ctx, c.keyer.Chat(chatID))
 }
 
-// Ready reports whether the core can serve: content loaded and storage
-// answering.
+// Ready reports whether the core can serve: content loaded and sessions
+// can be saved (see session.Store.Ready).
 func (c *Core) Ready(ctx context.Context) error {
 	if c.content.Load() == nil {
 		return errors.New("no flows loaded")
 	}
-	if err := c.store.Ping(ctx); err != nil {
+	if err := c.store.Ready(ctx); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
 	return nil

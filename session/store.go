@@ -37,20 +37,22 @@ type Record struct {
 // commands: one to read the session (which also tells a re-delivered
 // update) and one atomic script to write it.
 type Store struct {
-	rdb redis.UniversalClient
-	ttl time.Duration
-	now func() time.Time
+	rdb    redis.UniversalClient
+	ttl    time.Duration
+	now    func() time.Time
+	health *health // how recent operations went, for Ready
 }
 
 // NewStore returns a store whose sessions expire ttl after the last activity.
 func NewStore(rdb redis.UniversalClient, ttl time.Duration) *Store {
-	return &Store{rdb: rdb, ttl: ttl, now: time.Now}
+	return &Store{rdb: rdb, ttl: ttl, now: time.Now, health: &health{}}
 }
 
 // Load reads the chat's session and whether updateID (0 for none) was
 // already applied.
 func (s *Store) Load(ctx context.Context, c Chat, updateID int64) (Record, error) {
 	vals, err := s.rdb.HMGet(ctx, c.sessionKey(), "v", "d").Result()
+	s.health.note(s.now(), err)
 	if err != nil {
 		return Record{}, errors.Join(ErrUnavailable, err)
 	}
@@ -68,6 +70,7 @@ func (s *Store) Load(ctx context.Context, c Chat, updateID int64) (Record, error
 				// command, only until the record is saved in schema 2.
 				err := s.rdb.ZScore(ctx, c.legacySeenKey(), strconv.FormatInt(updateID, 10)).Err()
 				if err != nil && !errors.Is(err, redis.Nil) {
+					s.health.note(s.now(), err)
 					return Record{}, errors.Join(ErrUnavailable, err)
 				}
 				rec.Seen = err == nil
@@ -97,6 +100,7 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 		return err
 	}
 	n, err := saveScript.Run(ctx, s.rdb, []string{c.sessionKey()}, rec.version, data, s.ttl.Milliseconds()).Int64()
+	s.health.note(s.now(), err)
 	if err != nil {
 		return errors.Join(ErrUnavailable, err)
 	}
@@ -113,14 +117,13 @@ func (s *Store) TTL() time.Duration { return s.ttl }
 func (s *Store) Forget(ctx context.Context, c Chat) error {
 	// The second key is where schema 1 kept seen update ids; it expires
 	// within a day of the upgrade, but /forget must not wait for that.
-	if err := s.rdb.Del(ctx, c.sessionKey(), c.legacySeenKey()).Err(); err != nil {
+	err := s.rdb.Del(ctx, c.sessionKey(), c.legacySeenKey()).Err()
+	s.health.note(s.now(), err)
+	if err != nil {
 		return errors.Join(ErrUnavailable, err)
 	}
 	return nil
 }
-
-// Ping reports whether Redis answers, for readiness checks.
-func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 
 // Preload loads the save script into Redis (SCRIPT LOAD, on every master of
 // a cluster), so that the first saves run EVALSHA without a NOSCRIPT miss

@@ -334,3 +334,39 @@ func TestRedisDown(t *testing.T) {
 		t.Errorf("save with Redis down: %v", err)
 	}
 }
+
+// TestReadyNeedsWrites: a Redis that answers PING and reads but refuses
+// every write (at maxmemory; here a user allowed to read only, on the real
+// Redis of REDIS_URL) makes the store unready.
+func TestReadyNeedsWrites(t *testing.T) {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Skip("REDIS_URL not set: no real Redis to test against (convo's TestReadyNeedsWrites covers it)")
+	}
+	ctx := context.Background()
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := redis.NewClient(opts)
+	defer admin.Close()
+	if err := session.NewStore(admin, time.Hour).Ready(ctx); err != nil {
+		t.Fatalf("ready with a Redis that takes writes: %v", err)
+	}
+	user, pass := "selfcheck-readonly-"+runSalt, "pw-"+runSalt
+	if err := admin.Do(ctx, "ACL", "SETUSER", user, "on", ">"+pass, "~*", "resetchannels", "-@all", "+@read", "+@connection").Err(); err != nil {
+		t.Skipf("cannot make a read-only user: %v", err)
+	}
+	defer admin.Do(ctx, "ACL", "DELUSER", user)
+	ro := *opts
+	ro.Username, ro.Password = user, pass
+	rdb := redis.NewClient(&ro)
+	defer rdb.Close()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		t.Fatalf("the read-only user cannot PING: %v", err)
+	}
+	st := session.NewStore(rdb, time.Hour)
+	if err := st.Ready(ctx); err == nil {
+		t.Error("ready while every write is refused")
+	}
+}
