@@ -22,6 +22,10 @@ const maxUpdateBytes = 1 << 20
 // shutdownGrace is how long in-flight updates may take at shutdown.
 const shutdownGrace = 10 * time.Second
 
+// ShutdownGrace is how long in-flight updates may take at shutdown: the
+// webhook server's shutdown and Drain together.
+const ShutdownGrace = shutdownGrace
+
 // WebhookHandler serves Telegram's webhook calls. It checks the secret
 // header in constant time (401 otherwise, state untouched), bounds the
 // body, queues the update and answers 200 at once; the update is handled
@@ -56,42 +60,61 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 	})
 }
 
+// WebhookPath checks that webhookURL is an https:// URL and returns its
+// path, where WebhookHandler is to be served.
+func WebhookPath(webhookURL string) (string, error) {
+	u, err := url.Parse(webhookURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("webhook URL %q: must be an https:// URL", webhookURL)
+	}
+	if u.Path == "" {
+		return "/", nil
+	}
+	return u.Path, nil
+}
+
+// RegisterWebhook registers webhookURL with secret (and the update kinds
+// the bot needs) at Telegram, and the command menu. Serve WebhookHandler
+// at the URL's path first: Telegram may call it at once.
+func (b *Bot) RegisterWebhook(ctx context.Context, webhookURL, secret string) error {
+	if _, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: webhookURL, SecretToken: secret, AllowedUpdates: allowedUpdates}); err != nil {
+		return fmt.Errorf("setWebhook: %w", redact(err, b.token))
+	}
+	if err := b.SetCommands(ctx); err != nil {
+		b.log.Warn("setMyCommands failed; commands still work when typed", "err", err)
+	}
+	return nil
+}
+
+// Drain lets the updates in hand finish, at most grace, once the server
+// that brought them has stopped taking more (see finish).
+func (b *Bot) Drain(grace time.Duration) { b.finish(grace) }
+
 // Webhook registers webhookURL (with secret) at Telegram and serves it on
 // listen until ctx ends; then it stops accepting, lets in-flight updates
 // finish (at most shutdownGrace) and returns.
 func (b *Bot) Webhook(ctx context.Context, webhookURL, secret, listen string, extra http.Handler) error {
-	u, err := url.Parse(webhookURL)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("webhook URL %q: must be an https:// URL", webhookURL)
-	}
-	path := u.Path
-	if path == "" {
-		path = "/"
+	path, err := WebhookPath(webhookURL)
+	if err != nil {
+		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+path, b.WebhookHandler(secret))
 	if extra != nil {
 		mux.Handle("/", extra)
 	}
-	srv := &http.Server{
-		Addr: listen, Handler: mux,
-		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second,
-	}
+	srv := NewServer(mux)
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err
 	}
-	if _, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: webhookURL, SecretToken: secret, AllowedUpdates: allowedUpdates}); err != nil {
-		ln.Close()
-		return fmt.Errorf("setWebhook: %w", err)
-	}
-	if err := b.SetCommands(ctx); err != nil {
-		b.log.Warn("setMyCommands failed; commands still work when typed", "err", err)
-	}
-	b.log.Info("serving webhook", "listen", ln.Addr().String(), "path", path)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if err := b.RegisterWebhook(ctx, webhookURL, secret); err != nil {
+		srv.Close()
+		return err
+	}
+	b.log.Info("serving webhook", "listen", ln.Addr().String(), "path", path)
 	select {
 	case err := <-errc:
 		return err
@@ -103,4 +126,14 @@ func (b *Bot) Webhook(ctx context.Context, webhookURL, secret, listen string, ex
 	err = srv.Shutdown(sctx)
 	b.finish(shutdownGrace - time.Since(stopping))
 	return err
+}
+
+// NewServer returns an HTTP server for the webhook and the health
+// endpoints, with timeouts that cut slow clients off.
+func NewServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second,
+	}
 }

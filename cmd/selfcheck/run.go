@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -141,6 +142,10 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
+	if _, err := bot.WebhookPath(rf.webhookURL); rf.webhookURL != "" && err != nil {
+		fmt.Fprintln(stderr, "run:", err)
+		return 2
+	}
 	if rf.webhookURL != "" && !validSecret(rf.secret) {
 		fmt.Fprintln(stderr, "run: webhook mode needs WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
 		return 2
@@ -150,6 +155,36 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
+	// /healthz, /readyz and /metrics answer from the start: while the bot
+	// waits for Redis, the process is alive (200) and not ready (503).
+	m := metrics.New()
+	ln, err := net.Listen("tcp", rf.listen)
+	if err != nil {
+		fmt.Fprintln(stderr, "run: listen:", err)
+		return 1
+	}
+	var serving swapHandler
+	serving.set(startingHandler(m.Handler()))
+	srv := bot.NewServer(&serving)
+	srvDone := make(chan error, 1)
+	go func() { srvDone <- srv.Serve(ln) }()
+	log.Info("serving health and metrics", "listen", ln.Addr().String())
+	stopServer := func(grace time.Duration) error {
+		sctx, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		err := srv.Shutdown(sctx)
+		if serr := <-srvDone; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+			err = serr
+		}
+		return err
+	}
+	serverStopped := false
+	defer func() {
+		if !serverStopped {
+			_ = stopServer(5 * time.Second)
+		}
+	}()
+
 	core, rdb, closeStore, code := setup(ctx, cfg, log, stderr)
 	if core == nil {
 		return code
@@ -157,7 +192,6 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	defer closeStore()
 	go reloadOnHUP(ctx, cfg, core, log)
 
-	m := metrics.New()
 	core.Observe(m)
 	rec := stats.NewRecorder(rdb, log)
 	core.Observe(rec)
@@ -196,11 +230,15 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	log.Info("starting", "mode", mode, "embedded_store", cfg.embeddedStore(), "flow", core.Content().Flow.ID,
 		"version", core.Content().Flow.Version)
 	if rf.webhookURL != "" {
-		// The webhook server also serves /metrics, /healthz and /readyz.
-		err = b.Webhook(ctx, rf.webhookURL, rf.secret, rf.listen, health)
+		err = serveWebhook(ctx, b, rf, health, &serving, log, stopServer)
 	} else {
-		err = pollWithHealth(ctx, b, rf.listen, health, log)
+		serving.set(health)
+		err = b.Poll(ctx)
+		if serr := stopServer(5 * time.Second); err == nil {
+			err = serr
+		}
 	}
+	serverStopped = true
 	if err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 1
@@ -209,27 +247,54 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	return 0
 }
 
-// pollWithHealth long-polls until ctx ends while serving /metrics,
-// /healthz and /readyz on listen; then it lets the updates in hand finish
-// and stops the HTTP server gracefully.
-func pollWithHealth(ctx context.Context, b *bot.Bot, listen string, health http.Handler, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", listen)
+// serveWebhook serves updates at the webhook URL's path (beside the health
+// endpoints) on the server already running, registers the webhook, and
+// when ctx ends stops the server and lets the updates in hand finish.
+func serveWebhook(ctx context.Context, b *bot.Bot, rf *runFlags, health http.Handler, serving *swapHandler,
+	log *slog.Logger, stopServer func(time.Duration) error) error {
+	path, err := bot.WebhookPath(rf.webhookURL)
 	if err != nil {
-		return fmt.Errorf("health endpoints: %w", err)
+		_ = stopServer(time.Second)
+		return err
 	}
-	srv := &http.Server{Handler: health, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("serving health and metrics", "listen", ln.Addr().String())
-	err = b.Poll(ctx)
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
-	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
-		err = serr
+	mux := http.NewServeMux()
+	mux.Handle("POST "+path, b.WebhookHandler(rf.secret))
+	mux.Handle("/", health)
+	serving.set(mux)
+	if err := b.RegisterWebhook(ctx, rf.webhookURL, rf.secret); err != nil {
+		_ = stopServer(time.Second)
+		return err
 	}
+	log.Info("serving webhook", "path", path)
+	<-ctx.Done()
+	stopping := time.Now()
+	err = stopServer(bot.ShutdownGrace)
+	b.Drain(bot.ShutdownGrace - time.Since(stopping))
 	return err
+}
+
+// swapHandler serves with the handler set last: the start-up endpoints
+// while the bot waits for Redis, then the bot's.
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
+}
+
+// startingHandler serves the health endpoints before the bot is up: the
+// process is alive, not ready.
+func startingHandler(metrics http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "not ready: starting (loading flows, waiting for Redis)", http.StatusServiceUnavailable)
+	})
+	return mux
 }
 
 func parseIDs(v string) ([]int64, error) {

@@ -139,10 +139,11 @@ func startRun(t *testing.T, o runOpts) *runEnv {
 			t.Error("run did not stop")
 		}
 	})
-	// Up when /healthz answers and, in webhook mode, the webhook is set.
+	// Up when /readyz answers (/healthz answers from the start) and, in
+	// webhook mode, the webhook is set.
 	deadline := time.Now().Add(waitLong)
 	for {
-		code, _ := e.get(t, "/healthz")
+		code, _ := e.get(t, "/readyz")
 		if code == http.StatusOK && (!o.webhook || fake.Webhook().URL != "") {
 			break
 		}
@@ -389,6 +390,66 @@ func TestRunWebhook(t *testing.T) {
 		t.Errorf("no update delivered by webhook: %+v", w)
 	}
 	e.fake.AssertNoRejections(t)
+}
+
+// TestRunHealthzWhileWaitingForRedis: at start-up the bot waits for a
+// Redis that does not answer yet; meanwhile /healthz answers 200 (the
+// process is alive, a liveness probe must not kill it) and /readyz 503.
+// Once Redis is up, the bot serves.
+func TestRunHealthzWhileWaitingForRedis(t *testing.T) {
+	redisAddr := freeAddr(t)
+	listen := freeAddr(t)
+	fake := tgfake.New(tgfake.WithToken(testToken))
+	defer fake.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"run", "--token", testToken, "--api-url", fake.URL(), "--bot-username", tgfake.DefaultBotUsername,
+			"--redis-url", "redis://" + redisAddr + "/0", "--session-key", "waiting-for-redis-0123456789abcdef",
+			"--flows", "../../flows/testdata/mini", "--locales", "../../flows/testdata/mini-locales",
+			"--listen", listen, "--rate-limits", "off"}, strings.NewReader(""), io.Discard, stderr)
+	}()
+	e := &runEnv{fake: fake, base: "http://" + listen, stderr: stderr, cancel: cancel, done: done}
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(waitLong):
+			t.Error("run did not stop")
+		}
+	}()
+	for !strings.Contains(stderr.String(), "waiting for redis") {
+		select {
+		case status := <-done:
+			t.Fatalf("run exited with %d:\n%s", status, stderr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if code, body := e.get(t, "/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz while waiting for Redis: %d %s, want 200", code, body)
+	}
+	if code, body := e.get(t, "/readyz"); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while waiting for Redis: %d %s, want 503", code, body)
+	}
+	m := miniredis.NewMiniRedis()
+	if err := m.StartAddr(redisAddr); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	deadline := time.Now().Add(waitLong + 10*time.Second) // Connect's backoff reaches 10 s
+	for {
+		if code, _ := e.get(t, "/readyz"); code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after Redis came up:\n%s", stderr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	converse(t, e)
+	e.stop(t, cancel)
+	fake.AssertNoRejections(t)
 }
 
 // TestRunRealRedis does the same check against the Redis of REDIS_URL
