@@ -11,6 +11,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
@@ -101,7 +102,7 @@ func (b *Bot) onGroup(ctx context.Context, m *models.Message, lang string) {
 	if _, _, ok := b.parseCommand(m.Text); !ok || !b.groups.allow(m.Chat.ID, time.Now()) {
 		return
 	}
-	text := b.core.Content().Msgs.Text(locales.Match(lang), locales.PrivateOnly, false, map[string]any{"Link": b.Link("group")})
+	text := b.core.Content().Msgs.Text(locales.Match(lang), locales.PrivateOnly, false, map[string]any{"Link": b.Link(campaign.Group)})
 	b.deliver(ctx, m.Chat.ID, 0, convo.Response{Replies: []convo.Reply{{Body: text}}})
 }
 

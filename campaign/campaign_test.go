@@ -12,35 +12,69 @@ import (
 	"github.com/selfcheck-id/selfcheck/campaign"
 )
 
+const testKey = "0123456789abcdef0123456789abcdef"
+
 func TestPayloadRoundTrip(t *testing.T) {
-	tests := []struct {
-		name, lang, want string
-	}{
-		{"jobfair_2026", "", "jobfair_2026"},
-		{"sma-3-lombok", "id", "sma-3-lombok-id"},
-		{"poster", "en", "poster-en"},
-		{strings.Repeat("a", 61), "en", strings.Repeat("a", 61) + "-en"},
+	keys := campaign.NewKeys(testKey)
+	tests := []struct{ name, lang string }{
+		{"jobfair_2026", ""},
+		{"sma-3-lombok", "id"},
+		{"poster", "en"},
+		{"event-2026-11-01", ""},
+		{strings.Repeat("a", campaign.MaxName), "en"},
 	}
 	for _, tt := range tests {
-		p, err := campaign.Payload(tt.name, tt.lang)
-		if err != nil || p != tt.want {
-			t.Errorf("Payload(%q, %q) = %q, %v; want %q", tt.name, tt.lang, p, err, tt.want)
+		p, err := keys.Payload(tt.name, tt.lang)
+		if err != nil || len(p) > 64 || !strings.HasPrefix(p, tt.name+"-") {
+			t.Errorf("Payload(%q, %q) = %q, %v", tt.name, tt.lang, p, err)
 			continue
 		}
-		if name, lang := campaign.Parse(p); name != tt.name || lang != tt.lang {
-			t.Errorf("Parse(%q) = %q, %q", p, name, lang)
+		code, lang := campaign.Parse(p)
+		if lang != tt.lang {
+			t.Errorf("Parse(%q): language %q, want %q", p, lang, tt.lang)
+		}
+		if name, ok := keys.Verify(code); !ok || name != tt.name {
+			t.Errorf("Verify(%q) = %q, %v; want %q", code, name, ok, tt.name)
 		}
 	}
 	for _, bad := range []struct{ name, lang string }{
-		{"", ""}, {"has space", ""}, {"ümlaut", ""}, {strings.Repeat("a", 65), ""},
-		{strings.Repeat("a", 62), "en"}, {"ok", "fr"}, {"fair-id", ""}, {"fair-en", "id"}, {"direct", ""}, {"other", "en"},
+		{"", ""}, {"has space", ""}, {"ümlaut", ""}, {strings.Repeat("a", campaign.MaxName+1), ""},
+		{"ok", "fr"}, {"fair-id", ""}, {"fair-en", "id"}, {"direct", ""}, {"other", "en"}, {"group", ""},
+		{"siti_rahayu_081234567890", ""}, {"3201234567890001", ""}, {"wa-0812-3456-7890", "id"}, {"62812345678", ""},
 	} {
-		if p, err := campaign.Payload(bad.name, bad.lang); err == nil {
+		if p, err := keys.Payload(bad.name, bad.lang); err == nil {
 			t.Errorf("Payload(%q, %q) = %q, want an error", bad.name, bad.lang, p)
 		}
 	}
+	if p, err := campaign.NewKeys("").Payload("fair", ""); err == nil {
+		t.Errorf("a payload without a key: %q", p)
+	}
 	if name, lang := campaign.Parse("<script>"); name != "" || lang != "" {
 		t.Errorf("Parse of junk = %q, %q", name, lang)
+	}
+}
+
+// TestOnlySignedNamesVerify: a typed name, a name with another name's
+// signature, a signature made with another key, or any name without a key
+// is not a campaign.
+func TestOnlySignedNamesVerify(t *testing.T) {
+	keys := campaign.NewKeys(testKey)
+	fair, _ := keys.Payload("fair", "")
+	other, _ := campaign.NewKeys(strings.Repeat("z", 32)).Payload("fair", "")
+	sig := fair[len("fair-"):]
+	for _, code := range []string{
+		"fair", "siti_rahayu_081234567890", "fair-" + strings.Repeat("a", campaign.SigLen), "fairs-" + sig,
+		other, "-" + sig, sig, "",
+	} {
+		if name, ok := keys.Verify(code); ok {
+			t.Errorf("Verify(%q) = %q: not signed with the key", code, name)
+		}
+	}
+	if _, ok := campaign.NewKeys("").Verify(fair); ok {
+		t.Error("verified without a key")
+	}
+	if name, ok := keys.Verify(fair); !ok || name != "fair" {
+		t.Errorf("Verify(%q) = %q, %v", fair, name, ok)
 	}
 }
 

@@ -60,6 +60,9 @@ func Read(ctx context.Context, rdb redis.UniversalClient, f Filter) ([]*Totals, 
 		if err != nil {
 			return nil, err
 		}
+		if len(fields) == 0 {
+			continue // expired (Retention): the index still names it until Expire
+		}
 		t := byCampaign[campaign]
 		if t == nil {
 			t = &Totals{Campaign: campaign, Bands: map[string]int64{}, Ends: map[string]int64{},

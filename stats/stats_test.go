@@ -10,10 +10,12 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/internal/testcore"
 	"github.com/selfcheck-id/selfcheck/stats"
@@ -301,6 +303,131 @@ func TestMadeUpCampaignsAreCapped(t *testing.T) {
 	for _, tot := range ts {
 		if tot.Campaign == stats.Other && tot.Started != 50 {
 			t.Errorf("%q holds %d starts, want 50", stats.Other, tot.Started)
+		}
+	}
+}
+
+// TestOnlySignedCampaignsCount: with the organisers' key, a campaign
+// counts under its name only when its link was made with that key; a
+// typed name (a person's name and phone number, say) counts under
+// "other", and no statistics key holds it.
+func TestOnlySignedCampaignsCount(t *testing.T) {
+	env := testcore.New(t, testcore.Mini())
+	keys := campaign.NewKeys("0123456789abcdef0123456789abcdef")
+	rec := stats.NewRecorder(env.Client, testcore.Quiet(), stats.SignedCampaigns(keys))
+	env.Core.Observe(rec)
+	fair, err := keys.Payload("fair", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	play(t, env.Core, 100, 2, fair, "1")
+	play(t, env.Core, 200, 1, "siti_rahayu_081234567890", "1")
+	play(t, env.Core, 300, 1, "school", "1")
+	play(t, env.Core, 400, 1, "fair-"+strings.Repeat("a", campaign.SigLen), "1")
+	play(t, env.Core, 500, 1, "group", "1")
+	play(t, env.Core, 600, 1, "", "1")
+	if err := rec.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := stats.Read(context.Background(), env.Client, stats.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, tot := range ts {
+		got[tot.Campaign] = tot.Started
+	}
+	want := map[string]int64{"fair": 2, stats.Other: 3, campaign.Group: 1, stats.Direct: 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("started per campaign %v, want %v", got, want)
+	}
+	for _, k := range env.Redis.Keys() {
+		if strings.Contains(k, "siti") || strings.Contains(k, "0812") || strings.Contains(k, "school") {
+			t.Errorf("a statistics key holds a typed name: %s", k)
+		}
+	}
+}
+
+// TestNamesLikePhoneNumbersAreNotCampaigns: even without the organisers'
+// key (tests and tools), a name with a phone or ID number counts under
+// "other".
+func TestNamesLikePhoneNumbersAreNotCampaigns(t *testing.T) {
+	env := testcore.New(t, testcore.Mini())
+	rec := stats.NewRecorder(env.Client, testcore.Quiet())
+	env.Core.Observe(rec)
+	play(t, env.Core, 100, 1, "siti_rahayu_081234567890", "1")
+	play(t, env.Core, 200, 1, "nik_3201234567890001", "1")
+	if err := rec.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range env.Redis.Keys() {
+		if strings.Contains(k, "0812") || strings.Contains(k, "3201") {
+			t.Errorf("a statistics key holds a phone or ID number: %s", k)
+		}
+	}
+}
+
+// TestStatisticsExpire: each day's counts expire Retention after the day;
+// counts kept by an older version without an expiry get one (and go at
+// once when older than that), and leave the index.
+func TestStatisticsExpire(t *testing.T) {
+	env := testcore.New(t, testcore.Mini())
+	ctx := context.Background()
+	rec := stats.NewRecorder(env.Client, testcore.Quiet())
+	today := time.Now().UTC().Format(time.DateOnly)
+	rec.Observe(ctx, convo.Outcome{Campaign: "fair", Day: today, Started: true})
+	if err := rec.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	day, _ := time.Parse(time.DateOnly, today)
+	want := time.Until(day.Add(stats.Retention))
+	if ttl := env.Redis.TTL(stats.Key("fair", today)); ttl < want-time.Minute || ttl > want+time.Minute {
+		t.Errorf("a day's counts expire in %v, want about %v", ttl, want)
+	}
+	old := time.Now().Add(-stats.Retention - 48*time.Hour).UTC().Format(time.DateOnly)
+	recent := time.Now().Add(-30 * 24 * time.Hour).UTC().Format(time.DateOnly)
+	for _, d := range []string{old, recent} {
+		env.Redis.HSet(stats.Key("legacy", d), stats.FieldStarted, "7")
+		env.Redis.SAdd("{st}:index", stats.Key("legacy", d))
+	}
+	if err := rec.Expire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if env.Redis.Exists(stats.Key("legacy", old)) {
+		t.Error("counts older than the retention were kept")
+	}
+	if ttl := env.Redis.TTL(stats.Key("legacy", recent)); ttl <= 0 {
+		t.Errorf("an older version's counts got no expiry: %v", ttl)
+	}
+	if members, _ := env.Redis.Members("{st}:index"); strings.Contains(strings.Join(members, " "), old) {
+		t.Errorf("the index still names an expired key: %v", members)
+	}
+	ts, _ := stats.Read(ctx, env.Client, stats.Filter{Campaign: "legacy"})
+	if len(ts) != 1 || ts[0].Started != 7 {
+		t.Errorf("legacy counts within the retention: %+v", ts)
+	}
+}
+
+// TestCapHoldsAcrossDays: outcomes of checks started on two days, in
+// turns (a check started yesterday ends today), cannot push the daily cap
+// of campaigns past MaxCampaignsPerDay.
+func TestCapHoldsAcrossDays(t *testing.T) {
+	env := testcore.New(t, testcore.Mini())
+	rec := stats.NewRecorder(env.Client, testcore.Quiet())
+	days := []string{"2026-11-24", "2026-11-25"}
+	for i := range 2 * (stats.MaxCampaignsPerDay + 50) {
+		rec.Observe(context.Background(), convo.Outcome{Campaign: fmt.Sprintf("c%d", i), Day: days[i%2], Started: true})
+	}
+	if err := rec.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range days {
+		ts, err := stats.Read(context.Background(), env.Client, stats.Filter{From: d, To: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ts) > stats.MaxCampaignsPerDay+1 {
+			t.Errorf("%s: %d campaigns counted, want at most %d and %q", d, len(ts), stats.MaxCampaignsPerDay, stats.Other)
 		}
 	}
 }

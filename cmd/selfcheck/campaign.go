@@ -16,11 +16,12 @@ import (
 
 // campaignFlags are the flags link and qr share.
 type campaignFlags struct {
-	name, lang, bot, token, apiURL string
+	name, lang, bot, token, apiURL, key string
 }
 
 func (c *campaignFlags) bind(fs *flag.FlagSet) {
-	fs.StringVar(&c.name, "campaign", "", "campaign name: A-Z a-z 0-9 _ - (required)")
+	fs.StringVar(&c.name, "campaign", "", "campaign name: 1-52 of A-Z a-z 0-9 _ -, not a phone or ID number (required)")
+	secretVar(fs, &c.key, "campaign-key", "CAMPAIGN_KEY", "the bot's campaign key, to sign the name: only signed campaigns are counted (env CAMPAIGN_KEY)")
 	fs.StringVar(&c.lang, "lang", "", "open the bot in this language: id or en (default: the user's)")
 	fs.StringVar(&c.bot, "bot-username", env("BOT_USERNAME", ""), "the bot's username (env BOT_USERNAME); asked of Telegram with TELEGRAM_BOT_TOKEN when empty")
 	secretVar(fs, &c.token, "token", "TELEGRAM_BOT_TOKEN", "bot token, only to look up the username (env TELEGRAM_BOT_TOKEN)")
@@ -32,7 +33,13 @@ func (c *campaignFlags) link(ctx context.Context) (string, error) {
 	if c.name == "" {
 		return "", fmt.Errorf("--campaign is required")
 	}
-	payload, err := campaign.Payload(c.name, c.lang)
+	if c.key == "" {
+		return "", fmt.Errorf("set CAMPAIGN_KEY (or --campaign-key) to the bot's: only campaigns signed with it are counted")
+	}
+	if err := checkSecretKey("CAMPAIGN_KEY", c.key); err != nil {
+		return "", err
+	}
+	payload, err := campaign.NewKeys(c.key).Payload(c.name, c.lang)
 	if err != nil {
 		return "", err
 	}

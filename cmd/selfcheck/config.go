@@ -90,15 +90,22 @@ func (c *Config) checkSessionKey() error {
 		return nil
 	case k == "":
 		return fmt.Errorf("SESSION_KEY is required with a real Redis: a random secret of at least %d characters, kept stable so that conversations survive restarts; %s", minSessionKey, makeSessionKey)
-	case len(k) < minSessionKey:
-		return fmt.Errorf("SESSION_KEY is too short (%d characters): use at least %d random characters; %s", len(k), minSessionKey, makeSessionKey)
+	}
+	return checkSecretKey("SESSION_KEY", k)
+}
+
+// checkSecretKey reports a key (SESSION_KEY, CAMPAIGN_KEY) that is too
+// short or plainly not random (fewer than 8 different characters).
+func checkSecretKey(name, k string) error {
+	if len(k) < minSessionKey {
+		return fmt.Errorf("%s is too short (%d characters): use at least %d random characters; %s", name, len(k), minSessionKey, makeSessionKey)
 	}
 	distinct := map[rune]bool{}
 	for _, r := range k {
 		distinct[r] = true
 	}
 	if len(distinct) < 8 {
-		return fmt.Errorf("SESSION_KEY does not look random (%d different characters); %s", len(distinct), makeSessionKey)
+		return fmt.Errorf("%s does not look random (%d different characters); %s", name, len(distinct), makeSessionKey)
 	}
 	return nil
 }

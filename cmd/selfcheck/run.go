@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/bot"
+	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/metrics"
 	"github.com/selfcheck-id/selfcheck/stats"
@@ -25,12 +26,13 @@ import (
 
 // runFlags are the settings of `selfcheck run` beyond the shared Config.
 type runFlags struct {
-	cfg        Config
-	webhookURL string
-	secret     string
-	admins     []int64
-	listen     string
-	limits     rateLimits
+	cfg         Config
+	campaignKey string
+	webhookURL  string
+	secret      string
+	admins      []int64
+	listen      string
+	limits      rateLimits
 }
 
 // rateLimits are the outgoing-message limits (TELEGRAM_RATE_LIMITS):
@@ -82,6 +84,7 @@ func newRunFlags(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 	r.cfg.bind(fs)
 	secretVar(fs, &r.cfg.Token, "token", "TELEGRAM_BOT_TOKEN", "bot token from @BotFather (env TELEGRAM_BOT_TOKEN)")
 	fs.StringVar(&r.cfg.APIURL, "api-url", env("TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API server (env TELEGRAM_API_URL)")
+	secretVar(fs, &r.campaignKey, "campaign-key", "CAMPAIGN_KEY", "secret that signs campaign links (selfcheck link and qr need the same); without it every campaign counts under other (env CAMPAIGN_KEY)")
 	fs.StringVar(&r.cfg.BotName, "bot-username", env("BOT_USERNAME", ""), "the bot's username, for share links; asked of Telegram when empty (env BOT_USERNAME)")
 	// The webhook URL's path is meant to be hard to guess: not printed either.
 	secretVar(fs, &r.webhookURL, "webhook-url", "WEBHOOK_URL", "serve a webhook at this https URL instead of long polling (env WEBHOOK_URL)")
@@ -142,6 +145,12 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
+	if rf.campaignKey != "" {
+		if err := checkSecretKey("CAMPAIGN_KEY", rf.campaignKey); err != nil {
+			fmt.Fprintln(stderr, "run:", err)
+			return 2
+		}
+	}
 	if _, err := bot.WebhookPath(rf.webhookURL); rf.webhookURL != "" && err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
@@ -193,7 +202,10 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	go reloadOnHUP(ctx, cfg, core, log)
 
 	core.Observe(m)
-	rec := stats.NewRecorder(rdb, log)
+	if rf.campaignKey == "" {
+		log.Warn("no CAMPAIGN_KEY: every campaign link counts under \"other\" in the statistics")
+	}
+	rec := stats.NewRecorder(rdb, log, stats.SignedCampaigns(campaign.NewKeys(rf.campaignKey)))
 	core.Observe(rec)
 	statsCtx, stopStats := context.WithCancel(context.WithoutCancel(ctx))
 	statsDone := make(chan struct{})

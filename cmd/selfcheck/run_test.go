@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/stats"
 )
 
 // These tests drive the real `selfcheck run` code path (flags, store,
@@ -73,6 +75,8 @@ type runOpts struct {
 	// process talks to the same Bot API with the same key.
 	fake       *tgfake.Server
 	sessionKey string
+	// campaignKey is given as --campaign-key when set.
+	campaignKey string
 }
 
 func freeAddr(t *testing.T) string {
@@ -124,6 +128,9 @@ func startRun(t *testing.T, o runOpts) *runEnv {
 	}
 	if o.webhook {
 		args = append(args, "--webhook-url", "https://bot.example.org/tg/hook", "--webhook-secret", "s3cret_TEST")
+	}
+	if o.campaignKey != "" {
+		args = append(args, "--campaign-key", o.campaignKey)
 	}
 	ctx, cancel := o.ctx, o.cancel
 	if ctx == nil {
@@ -578,7 +585,7 @@ func TestRunFlagErrors(t *testing.T) {
 // TestHelpHidesSecrets: --help prints defaults, and defaults come from the
 // environment; secrets must not be printed.
 func TestHelpHidesSecrets(t *testing.T) {
-	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "SESSION_KEY", "WEBHOOK_SECRET", "WEBHOOK_URL", "REDIS_PASSWORD", "REDIS_URL"} {
+	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "SESSION_KEY", "CAMPAIGN_KEY", "WEBHOOK_SECRET", "WEBHOOK_URL", "REDIS_PASSWORD", "REDIS_URL"} {
 		t.Setenv(v, "topsecret-"+v)
 	}
 	for _, cmd := range []string{"run", "chat", "link", "qr", "stats", "validate", "graph"} {
@@ -586,6 +593,70 @@ func TestHelpHidesSecrets(t *testing.T) {
 		run(context.Background(), []string{cmd, "--help"}, nil, &out, &out)
 		if strings.Contains(out.String(), "topsecret") {
 			t.Errorf("%s --help prints a secret from the environment:\n%s", cmd, out.String())
+		}
+	}
+}
+
+// TestRunCountsOnlySignedCampaigns: the link `selfcheck link` makes with
+// the bot's CAMPAIGN_KEY counts under its campaign; a typed name (a
+// person's name and phone number) and a link made with another key count
+// under "other", and no statistics key holds them.
+func TestRunCountsOnlySignedCampaigns(t *testing.T) {
+	const key = "campaign-key-0123456789abcdefghij"
+	link := func(key, name string) string {
+		t.Helper()
+		var out, errOut syncBuffer
+		if code := run(context.Background(), []string{"link", "--campaign", name, "--lang", "en", "--bot-username", "b_bot", "--campaign-key", key},
+			nil, &out, &errOut); code != 0 {
+			t.Fatalf("link: status %d: %s", code, errOut.String())
+		}
+		_, payload, _ := strings.Cut(strings.TrimSpace(out.String()), "?start=")
+		return payload
+	}
+	m := miniredis.RunT(t)
+	e := startRun(t, runOpts{redisURL: "redis://" + m.Addr() + "/0", campaignKey: key})
+	for _, payload := range []string{link(key, "sma1-lombok"), "siti_rahayu_081234567890", link("another-key-0123456789abcdefghijk", "fake-fair")} {
+		c := e.fake.NewPrivateChat("en-US")
+		c.SendText("/start " + payload)
+		settled(t, c, 1)
+	}
+	e.stop(t, e.cancel) // the counts are saved at exit
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+	ts, err := stats.Read(context.Background(), rdb, stats.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, tot := range ts {
+		got[tot.Campaign] = tot.Started
+	}
+	if want := map[string]int64{"sma1-lombok": 1, stats.Other: 2}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("started per campaign %v, want %v", got, want)
+	}
+	for _, k := range m.Keys() {
+		if strings.Contains(k, "siti") || strings.Contains(k, "0812") || strings.Contains(k, "fake-fair") {
+			t.Errorf("a statistics key holds an unsigned name: %s", k)
+		}
+	}
+}
+
+// TestLinkNeedsTheKeyAndAnEventName: link and qr refuse to make a link
+// without CAMPAIGN_KEY, with a short key, or for a name that looks like a
+// phone or ID number.
+func TestLinkNeedsTheKeyAndAnEventName(t *testing.T) {
+	t.Setenv("CAMPAIGN_KEY", "")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"link", "--campaign", "fair", "--bot-username", "b_bot"}, "CAMPAIGN_KEY"},
+		{[]string{"link", "--campaign", "fair", "--bot-username", "b_bot", "--campaign-key", "short"}, "too short"},
+		{[]string{"qr", "--campaign", "wa_081234567890", "--bot-username", "b_bot", "--campaign-key", "campaign-key-0123456789abcdefghij", "-o", t.TempDir() + "/x.png"}, "phone or ID number"},
+	} {
+		var out, errOut syncBuffer
+		if code := run(context.Background(), tc.args, nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%v: status %d, stderr %q; want 2 and %q", tc.args, code, errOut.String(), tc.want)
 		}
 	}
 }
