@@ -33,7 +33,26 @@ func cmdValidate(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
-	content, ps := loadForValidation(fset.Args(), *flowID)
+	// Ctrl-C or SIGTERM (ctx) stops the check at once: a file on a pipe
+	// or a stalled disk must not hold the terminal. The load left running
+	// ends with the process.
+	type result struct {
+		content *convo.Content
+		ps      yamlcheck.Problems
+	}
+	done := make(chan result, 1)
+	go func() {
+		content, ps := loadForValidation(fset.Args(), *flowID)
+		done <- result{content, ps}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-ctx.Done():
+		fmt.Fprintf(stderr, "validate: stopped (%v)\n", context.Cause(ctx))
+		return 130
+	}
+	content, ps := res.content, res.ps
 	for _, p := range ps {
 		fmt.Fprintln(stdout, p)
 	}
