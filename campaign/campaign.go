@@ -34,6 +34,10 @@ const MaxName = 64 - 1 - SigLen - 3
 // a group chat (the bot makes that link itself, unsigned).
 const Group = "group"
 
+// Other is the campaign of links no organiser made (a typed or forged
+// name): counted together, never by name.
+const Other = "other"
+
 // reserved names are used by the statistics (direct: no link; other:
 // unsigned or past the daily cap) and the bot (group).
 var reserved = map[string]bool{"direct": true, "other": true, Group: true}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/locales"
 	"github.com/selfcheck-id/selfcheck/session"
@@ -26,6 +27,12 @@ type Core struct {
 	log     *slog.Logger
 	// ShareLink is the bot's public link for the "share" button ("" for none).
 	ShareLink string
+	// Campaigns checks the campaign a /start link names: a session keeps
+	// a campaign only when its signature is the organisers' (anything
+	// else is kept as "other"), so a typed name that could identify
+	// someone is never stored. Nil: any name but one that looks like a
+	// phone or ID number (the terminal).
+	Campaigns *campaign.Keys
 	now       func() time.Time
 	nonce     func() string
 	observers []Observer
@@ -74,7 +81,7 @@ func (c *Core) Handle(ctx context.Context, req Request) Response {
 		if rec.Seen {
 			return Response{Lang: lang}
 		}
-		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink, vars: c.vars}
+		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink, campaigns: c.Campaigns, vars: c.vars}
 		resp := t.run()
 		if t.forget {
 			if err := c.store.Forget(ctx, chat); err != nil {

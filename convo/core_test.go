@@ -8,6 +8,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
+	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/testcore"
@@ -367,5 +368,31 @@ func TestLanguageDoubleTap(t *testing.T) {
 	h.last = first
 	if got := text(h.press(h.button("ID For me"))); !strings.Contains(got, "ID Where") {
 		t.Errorf("answer on the new screen: %q", got)
+	}
+}
+
+// TestTypedCampaignIsNotStored: a campaign name typed into /start (it may
+// be someone's name and number) is never stored; an organiser's signed
+// link is.
+func TestTypedCampaignIsNotStored(t *testing.T) {
+	env := testcore.New(t, convo.Embedded)
+	keys := campaign.NewKeys(strings.Repeat("k3y-", 8))
+	env.Core.Campaigns = keys
+	signed, err := keys.Payload("school_fair", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ payload, stored, absent string }{
+		{"siti_rahayu_081234567890", "other", "siti"},
+		{"siti_rahayu", "other", "siti"},
+		{signed, "school_fair", ""},
+	} {
+		env.Redis.FlushAll()
+		env.Core.Handle(context.Background(), convo.Request{ChatID: 9, Kind: convo.KindCommand, Command: convo.CmdStart, Text: tc.payload})
+		env.Core.Handle(context.Background(), convo.Request{ChatID: 9, Kind: convo.KindText, Text: "1"})
+		dump := storedText(env)
+		if !strings.Contains(dump, tc.stored) || tc.absent != "" && strings.Contains(dump, tc.absent) {
+			t.Errorf("/start %s stores:\n%s", tc.payload, dump)
+		}
 	}
 }

@@ -18,7 +18,9 @@ type turn struct {
 	now   time.Time
 	nonce func() string
 	share string
-	vars  map[string]map[string]any // per language: values every message may use
+	// campaigns checks campaign links (Core.Campaigns).
+	campaigns *campaign.Keys
+	vars      map[string]map[string]any // per language: values every message may use
 
 	sess   session.Session // the session to save
 	forget bool            // delete the session instead of saving
@@ -124,8 +126,8 @@ func (t *turn) done() bool {
 func (t *turn) command(name, arg string) Response {
 	switch name {
 	case CmdStart:
-		if name, lang := campaign.Parse(arg); name != "" || lang != "" {
-			t.sess.Campaign = name
+		if code, lang := campaign.Parse(arg); code != "" || lang != "" {
+			t.sess.Campaign = t.campaign(code)
 			if lang != "" {
 				t.sess.Lang = lang
 			}
@@ -155,6 +157,24 @@ func (t *turn) command(name, arg string) Response {
 		return t.respond(Reply{Body: t.r().t(locales.Forgotten, nil)})
 	}
 	return t.text()
+}
+
+// campaign is what a session keeps of the campaign a link names: the
+// signed code when the organisers' key signed it, else "other" (a typed
+// name may be someone's name or number: it is not stored).
+func (t *turn) campaign(code string) string {
+	switch {
+	case code == "" || code == campaign.Group:
+		return code
+	case t.campaigns != nil:
+		if _, ok := t.campaigns.Verify(code); ok {
+			return code
+		}
+		return campaign.Other
+	case campaign.LooksPersonal(code):
+		return campaign.Other
+	}
+	return code
 }
 
 // start begins the flow (or its emergency entry) with a new nonce, which

@@ -30,7 +30,7 @@ const Direct = "direct"
 // did not sign (anyone can type /start with a made-up name, a person's
 // name and phone number, say), and those of campaigns beyond
 // MaxCampaignsPerDay.
-const Other = "other"
+const Other = campaign.Other
 
 // Retention is how long a day's counts are kept: a year and a month, to
 // compare one year's campaign with the next. Each key expires Retention

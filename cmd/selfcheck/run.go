@@ -234,6 +234,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return 1
 	}
 	core.ShareLink = b.Link("")
+	core.Campaigns = campaign.NewKeys(rf.campaignKey)
 	health := healthHandler(core, m.Handler())
 	mode := "polling"
 	if rf.webhookURL != "" {
