@@ -47,6 +47,8 @@ type checker struct {
 	msgs Messages
 	used map[string]bool // message IDs the flow names
 	ps   *yamlcheck.Problems
+	// close are the ids near each misspelt one, closest first (closeTo).
+	close map[string][]string
 }
 
 func (c *checker) at(path ...any) *yaml.Node { return c.root.Lookup(path...) }
@@ -65,9 +67,19 @@ func Validate(set *Set, msgs Messages, codeIDs []string) yamlcheck.Problems {
 	for _, id := range codeIDs {
 		used[id] = true
 	}
+	checkers := make([]*checker, 0, len(set.Flows))
 	for _, id := range set.IDs() {
 		f := set.Flows[id]
-		c := &checker{set: set, f: f, root: set.roots[f], msgs: msgs, used: used, ps: &ps}
+		c := &checker{set: set, f: f, root: set.roots[f], msgs: msgs, used: used, ps: &ps, close: map[string][]string{}}
+		c.limits()
+		checkers = append(checkers, c)
+	}
+	if len(ps) > 0 {
+		// The rest would take long and bury these.
+		ps.Sort()
+		return ps
+	}
+	for _, c := range checkers {
 		c.header()
 		c.flags()
 		c.bands()
@@ -357,16 +369,53 @@ func (c *checker) target(n *yaml.Node, next string, required bool) {
 // nearest returns the step id (or the verdict) that id most likely
 // misspells, skipping steps in except, or "" when none is close.
 func (c *checker) nearest(id string, except map[string]bool) string {
-	best, bestD := "", 0
-	for _, cand := range append([]string{Verdict}, c.f.StepOrder...) {
-		if except[cand] {
-			continue
-		}
-		if d := editDistance(id, cand); d <= max(1, min(2, len(id)/3)) && (best == "" || d < bestD) {
-			best, bestD = cand, d
+	for _, cand := range c.closeTo(id) {
+		if !except[cand] {
+			return cand
 		}
 	}
-	return best
+	return ""
+}
+
+const (
+	// maxGuesses misspelt ids of a flow get a guess, each id once, and ids
+	// up to maxGuessLen long: comparing two ids takes time that grows with
+	// the product of their lengths, and a guess with every step. graph asks
+	// again for every broken next each time it reaches a step.
+	maxGuesses  = 200
+	maxGuessLen = 64
+)
+
+// closeTo lists the step ids (and the verdict) one or two letters from id,
+// closest first, then in the order of the file.
+func (c *checker) closeTo(id string) []string {
+	if near, ok := c.close[id]; ok {
+		return near
+	}
+	if len(id) > maxGuessLen || len(c.close) >= maxGuesses {
+		return nil
+	}
+	limit := max(1, min(2, len(id)/3))
+	type candidate struct {
+		id string
+		d  int
+	}
+	var found []candidate
+	for _, cand := range append([]string{Verdict}, c.f.StepOrder...) {
+		if len(cand) > maxGuessLen || len(cand) > len(id)+limit || len(id) > len(cand)+limit {
+			continue // too far apart to be a typo
+		}
+		if d := editDistance(id, cand); d <= limit {
+			found = append(found, candidate{cand, d})
+		}
+	}
+	slices.SortStableFunc(found, func(a, b candidate) int { return a.d - b.d })
+	near := make([]string, len(found))
+	for i, f := range found {
+		near[i] = f.id
+	}
+	c.close[id] = near
+	return near
 }
 
 // editDistance counts the letters to insert, delete or change to turn a
