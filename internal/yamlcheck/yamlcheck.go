@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -64,7 +65,11 @@ func Parse(file string, data []byte) (*yaml.Node, Problems) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, Problems{fromYAMLError(file, err)}
+		p := fromYAMLError(file, err)
+		if p.Line == 0 {
+			p.Line, p.Col = badChar(data)
+		}
+		return nil, Problems{p}
 	}
 	if len(doc.Content) == 0 {
 		return nil, Problems{{File: file, Msg: "the file is empty"}}
@@ -87,4 +92,27 @@ func fromYAMLError(file string, err error) Problem {
 		p.Msg = strings.TrimSpace(msg[:m[0]] + msg[m[1]:])
 	}
 	return p
+}
+
+// badChar finds the first character YAML does not allow (a control
+// character or bytes that are not UTF-8), whose errors yaml.v3 reports
+// without a line; 0, 0 when there is none.
+func badChar(data []byte) (line, col int) {
+	line, col = 1, 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		bad := r == utf8.RuneError && size <= 1 ||
+			r < 0x20 && r != '\t' && r != '\n' && r != '\r' ||
+			r >= 0x7f && r <= 0x9f && r != 0x85 || r == 0xfffe || r == 0xffff
+		if bad {
+			return line, col
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		data = data[size:]
+	}
+	return 0, 0
 }

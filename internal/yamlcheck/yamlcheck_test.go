@@ -309,3 +309,18 @@ func TestIndexLookup(t *testing.T) {
 		t.Error("an empty index found something")
 	}
 }
+
+// TestParseBadCharacters: yaml.v3 names no line for a control character
+// or bytes that are not UTF-8; the problem still says where it is.
+func TestParseBadCharacters(t *testing.T) {
+	for _, c := range []struct{ data, want string }{
+		{"a: b\nc: \x7f\n", "f.yaml:2:4: control characters are not allowed"},
+		{"a: b\nc: d\x01", "f.yaml:2:5: control characters are not allowed"},
+		{"a: é\n\xff: b", "f.yaml:2:1: "},
+	} {
+		_, ps := Parse("f.yaml", []byte(c.data))
+		if len(ps) != 1 || !strings.HasPrefix(ps[0].String(), c.want) {
+			t.Errorf("%q: %v, want %s", c.data, ps, c.want)
+		}
+	}
+}
