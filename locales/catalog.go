@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
@@ -26,9 +27,13 @@ var Files embed.FS
 // summary: the bot's users are mostly Indonesian.
 const Default = "id"
 
-// Catalog is every message in every language.
+// Catalog is every message in every language. go-i18n holds and renders
+// the messages; each was first read as text with plain fields (see
+// message), so what reaches go-i18n's templates can only show values.
 type Catalog struct {
-	msgs map[string]map[string]entry // lang -> id -> message
+	msgs       map[string]map[string]entry // lang -> id -> message, for checks
+	bundle     *i18n.Bundle
+	localizers map[string]*i18n.Localizer
 }
 
 type entry struct {
@@ -41,7 +46,7 @@ type entry struct {
 // rendered with sample values, and any that would not render as written is
 // a problem at its line.
 func Load(fsys fs.FS, dir string) (*Catalog, yamlcheck.Problems) {
-	c := &Catalog{msgs: map[string]map[string]entry{}}
+	c := &Catalog{msgs: map[string]map[string]entry{}, bundle: i18n.NewBundle(language.Indonesian), localizers: map[string]*i18n.Localizer{}}
 	var ps yamlcheck.Problems
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -98,8 +103,14 @@ func (c *Catalog) loadFile(file, lang string, data []byte) yamlcheck.Problems {
 		}
 		e.msg = msg
 		msgs[id] = e
+		if err == nil {
+			if err := c.bundle.AddMessages(language.Make(lang), &i18n.Message{ID: id, Other: text}); err != nil {
+				ps.Add(file, v, "message %s: %v", id, err)
+			}
+		}
 	}
 	c.msgs[lang] = msgs
+	c.localizers[lang] = i18n.NewLocalizer(c.bundle, lang)
 	return ps
 }
 
@@ -151,10 +162,31 @@ func (c *Catalog) Text(lang, id string, other bool, data map[string]any) string 
 		id += ".other"
 	}
 	e, ok := c.msgs[lang][id]
-	if !ok {
+	loc := c.localizers[lang]
+	if !ok || loc == nil {
 		return id
 	}
-	s, _ := e.msg.render(data)
+	if !e.msg.hasFields() {
+		s, _ := e.msg.render(nil)
+		return s
+	}
+	// Every field the message shows gets a value ("" when the bot has
+	// none yet, as {{.Country}} before a country is chosen): go-i18n's
+	// templates would otherwise write "<no value>".
+	vals := make(map[string]any, len(e.msg.parts))
+	for _, p := range e.msg.parts {
+		if p.field != "" {
+			if v, ok := data[p.field]; ok {
+				vals[p.field] = v
+			} else {
+				vals[p.field] = ""
+			}
+		}
+	}
+	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: vals})
+	if err != nil {
+		s, _ = e.msg.render(data)
+	}
 	return s
 }
 
