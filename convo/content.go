@@ -38,7 +38,15 @@ var Embedded = Source{Flows: flows.Files, FlowsDir: ".", Locales: locales.Files,
 
 // LoadContent loads and fully validates content. Any problem, anywhere,
 // means no content: a broken file never reaches a user.
-func LoadContent(src Source) (*Content, yamlcheck.Problems) {
+func LoadContent(src Source) (c *Content, ps yamlcheck.Problems) {
+	// A reload runs this on files anyone who edits the content wrote: a
+	// mistake no check foresaw must refuse the content, not end the bot
+	// that serves the old one (an alias once did).
+	defer func() {
+		if r := recover(); r != nil {
+			c, ps = nil, yamlcheck.Problems{{File: src.FlowsDir, Msg: fmt.Sprintf("the content could not be checked (a bug in selfcheck: please report it): %v", r)}}
+		}
+	}()
 	set, ps := flows.Load(src.Flows, src.FlowsDir)
 	msgs, mps := locales.Load(src.Locales, src.LocalesDir)
 	ps = append(ps, mps...)
