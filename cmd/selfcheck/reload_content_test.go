@@ -53,8 +53,12 @@ func TestReloadRefusesBrokenMessages(t *testing.T) {
 			t.Errorf("%s: the reload was accepted", bad)
 		}
 		runtime.ReadMemStats(&after)
-		if d, mb := time.Since(start), (after.TotalAlloc-before.TotalAlloc)>>20; d > 5*time.Second || mb > 256 {
-			t.Errorf("%s: refusing it took %v and %d MB", bad, d, mb)
+		// Memory is asserted, time logged (a timed test fails on a busy
+		// machine): the range line took 36 s and 19 GB.
+		mb := (after.TotalAlloc - before.TotalAlloc) >> 20
+		t.Logf("%s: refused in %v, %d MB allocated", bad, time.Since(start), mb)
+		if mb > 256 {
+			t.Errorf("%s: refusing it allocated %d MB", bad, mb)
 		}
 		if got := welcome(); !strings.Contains(got, old) || strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%s: after a refused reload the old content should serve, got %q", bad, got)
