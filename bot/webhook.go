@@ -111,7 +111,16 @@ func (b *Bot) Webhook(ctx context.Context, webhookURL, secret, listen string, ex
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if err := b.RegisterWebhook(ctx, webhookURL, secret); err != nil {
-		srv.Close()
+		// Telegram may call the webhook before setWebhook returns: what
+		// was taken (and answered 200) still gets its replies.
+		stopping := time.Now()
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		b.finish(shutdownGrace - time.Since(stopping))
+		if ctx.Err() != nil {
+			return nil // stopped while registering: a shutdown, not a failure
+		}
 		return err
 	}
 	b.log.Info("serving webhook", "listen", ln.Addr().String(), "path", path)
