@@ -57,18 +57,7 @@ func (l *listener) tap(step, choice string) {
 }
 
 // screen is the step whose answers the last response offers.
-func (l *listener) screen() string {
-	for _, rep := range l.last.Replies {
-		for _, row := range rep.Buttons {
-			for _, b := range row {
-				if tok, ok := flows.ParseToken(b.Data); ok && tok.Kind == flows.TokAnswer {
-					return tok.Step
-				}
-			}
-		}
-	}
-	return ""
-}
+func (l *listener) screen() string { return stepOnScreen(l.last) }
 
 // suggested is the label of the button marked as read from the message.
 func (l *listener) suggested() string {

@@ -109,8 +109,11 @@ func (p *personaRun) send(req convo.Request, said string) {
 }
 
 // onScreen returns the step whose answer buttons the last response shows.
-func (p *personaRun) onScreen() string {
-	for _, r := range p.last.Replies {
+func (p *personaRun) onScreen() string { return stepOnScreen(p.last) }
+
+// stepOnScreen returns the step whose answer buttons resp shows, or "".
+func stepOnScreen(resp convo.Response) string {
+	for _, r := range resp.Replies {
 		for _, row := range r.Buttons {
 			for _, b := range row {
 				if tok, ok := flows.ParseToken(b.Data); ok && tok.Kind == flows.TokAnswer {
