@@ -37,6 +37,7 @@ type Core struct {
 	nonce     func() string
 	observers []Observer
 	vars      map[string]map[string]any // per language, see renderer.vars
+	unsure    unsureChats               // see MarkUnsent
 }
 
 // NewCore returns a core serving content from store.
@@ -81,6 +82,9 @@ func (c *Core) Handle(ctx context.Context, req Request) Response {
 		if rec.Seen {
 			return Response{Lang: lang}
 		}
+		if c.unsure.has(chat) {
+			rec.Unsent = true
+		}
 		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink, campaigns: c.Campaigns, vars: c.vars}
 		resp := t.run()
 		if t.forget {
@@ -100,7 +104,13 @@ func (c *Core) Handle(ctx context.Context, req Request) Response {
 			continue
 		}
 		if err != nil {
+			// The write may have landed (a timeout after Redis took it):
+			// if the user then repeats the tap, show them where they are.
+			c.unsure.add(chat)
 			return c.unavailable(ctx, ct, chat, resp.Lang, req, err)
+		}
+		if rec.Unsent {
+			c.unsure.remove(chat)
 		}
 		t.out.Campaign, t.out.Day, t.out.Lang = t.sess.Campaign, t.sess.Day, t.sess.Lang
 		c.notify(ctx, t.out)

@@ -110,8 +110,12 @@ func TestStaleAndForgedButtonsChangeNothing(t *testing.T) {
 	self := h.button("For me")
 	h.press(self)
 	ad := h.button("An ad")
+	// The same tap again (its reply lost, or a double tap) shows the
+	// question now on screen, with the answer in the trail; nothing moves.
+	if resp := h.press(self); !resp.Resent || resp.Toast != "" || !strings.Contains(text(resp), "Where did you find the offer?") || resp.Trail != "✓ For me" {
+		t.Errorf("the same button again: got %+v, want the current question again", resp)
+	}
 	tests := []struct{ name, data string }{
-		{"the same button again", self},
 		{"garbage", "hello"},
 		{"too long", strings.Repeat("a", 80)},
 		{"wrong nonce", strings.Replace(ad, ad[2:10], "zzzzzzzz", 1)},

@@ -55,6 +55,14 @@ type Response struct {
 	Lang      string
 	// Done is set when the check is at its end (a verdict or an end step).
 	Done bool
+	// Resent marks the screen shown again because the user may not have
+	// seen it: a repeat of a tap already applied, or a request after a
+	// reply was lost. A channel that can shows it in the pressed message.
+	Resent bool
+	// Trail is the last few answers, one "✓ answer" line each (empty when
+	// the screen is not a question). A channel that turns the answered
+	// question into the next one shows it above the question.
+	Trail string
 }
 
 // Reply is one message: a bold head line (may be empty), a body, and

@@ -1,6 +1,7 @@
 package convo
 
 import (
+	"strings"
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/campaign"
@@ -45,6 +46,13 @@ func (t *turn) run() Response {
 		} else {
 			t.sess.State = flows.State{}
 			t.pre = append(t.pre, Reply{Body: t.r().t(locales.FlowChanged, nil)})
+		}
+	}
+	if t.rec.Unsent && t.req.Kind == KindText && t.sess.State.Step != "" {
+		// A reply to this chat was lost: whatever they wrote, show what
+		// they missed first (a cry for help still goes to the emergency).
+		if rd := t.read(); !rd.Distress {
+			return t.again()
 		}
 	}
 	switch t.req.Kind {
@@ -258,9 +266,7 @@ func (t *turn) switchLanguage(lang string) Response {
 // changes nothing.
 func (t *turn) button() Response {
 	tok, ok := flows.ParseToken(t.req.Data)
-	stale := func() Response {
-		return Response{Lang: t.sess.Lang, Toast: t.r().t(locales.Stale, nil)}
-	}
+	stale := t.stale
 	if !ok {
 		return stale()
 	}
@@ -323,15 +329,82 @@ func (t *turn) answer(step, choice string, edit bool) Response {
 		resp.Edit = &e
 	}
 	if !t.apply(flows.Input{Kind: flows.Choose, Step: step, Choice: choice}) {
-		if edit {
-			return Response{Lang: t.sess.Lang, Toast: t.r().t(locales.Stale, nil)}
+		switch {
+		case edit && t.repeated(step, choice):
+			return t.again()
+		case edit:
+			return t.stale()
 		}
 		return t.reprompt()
 	}
 	resp.Lang = t.sess.Lang
 	resp.Replies = append(t.pre, t.screen()...)
 	resp.Done = t.done()
+	resp.Trail = t.trail()
 	return resp
+}
+
+// stale answers a button that is not for the screen now: a toast, which
+// changes nothing. When a reply was lost, the buttons the user sees are old
+// because the new ones never came: the screen they missed comes too.
+func (t *turn) stale() Response {
+	if t.rec.Unsent && t.rec.Found && t.sess.State.Step != "" {
+		resp := t.again()
+		resp.Toast = t.r().t(locales.Stale, nil)
+		return resp
+	}
+	return Response{Lang: t.sess.Lang, Toast: t.r().t(locales.Stale, nil)}
+}
+
+// repeated reports whether step and choice are the last answer applied:
+// the same tap again, after its reply was lost or while it was on its way.
+func (t *turn) repeated(step, choice string) bool {
+	a := t.sess.State.Answers
+	return len(a) > 0 && a[len(a)-1] == flows.Answer{Step: step, Choice: choice}
+}
+
+// again shows the current screen once more, for a user who may not have
+// seen it. A question costs nothing to show again: the channel puts it in
+// the pressed message, unchanged if it was there. A verdict or an end is
+// sent again only when its delivery is in doubt (a double tap otherwise
+// would send it twice); else the tap gets the stale-button toast.
+func (t *turn) again() Response {
+	screen := t.screen()
+	question := len(screen) == 1 && len(screen[0].Buttons) > 0 && !t.done()
+	if !question && !t.rec.Unsent {
+		return Response{Lang: t.sess.Lang, Toast: t.r().t(locales.Stale, nil)}
+	}
+	resp := t.respond(screen...)
+	resp.Resent = true
+	resp.Trail = t.trail()
+	return resp
+}
+
+// trailLen is how many answers the trail above a question shows: enough to
+// see what was just chosen, short enough to keep the question in view.
+const trailLen = 3
+
+// trail renders the last answers as "✓ answer" lines, when the screen is a
+// question.
+func (t *turn) trail() string {
+	st := t.sess.State
+	if st.Step == flows.Verdict || t.done() || len(st.Answers) == 0 {
+		return ""
+	}
+	r := t.r()
+	var lines []string
+	for _, a := range st.Answers[max(0, len(st.Answers)-trailLen):] {
+		s := t.ct.Flow.Steps[a.Step]
+		if s == nil {
+			continue
+		}
+		label := a.Choice
+		if ch := s.Choice(a.Choice); ch != nil {
+			label = r.t(ch.Text, nil)
+		}
+		lines = append(lines, r.t(locales.Chosen, map[string]any{"Answer": label}))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // text handles typed, pasted or forwarded text. A cry for help goes to the

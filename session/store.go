@@ -28,7 +28,11 @@ type Record struct {
 	// Found is false for a new chat, an expired session or an unreadable one.
 	Found bool
 	// Seen is true when the update was already applied (a re-delivery).
-	Seen    bool
+	Seen bool
+	// Unsent is true when a reply to an applied update may never have
+	// reached the user (see MarkUnsent): the next request shows the
+	// current screen again rather than building on what they never saw.
+	Unsent  bool
 	version string
 	window  window // the record's applied update ids
 }
@@ -51,16 +55,18 @@ func NewStore(rdb redis.UniversalClient, ttl time.Duration) *Store {
 // Load reads the chat's session and whether updateID (0 for none) was
 // already applied.
 func (s *Store) Load(ctx context.Context, c Chat, updateID int64) (Record, error) {
-	vals, err := s.rdb.HMGet(ctx, c.sessionKey(), "v", "d").Result()
+	vals, err := s.rdb.HMGet(ctx, c.sessionKey(), "v", "d", "u").Result()
 	s.health.note(s.now(), err)
 	if err != nil {
 		return Record{}, errors.Join(ErrUnavailable, err)
 	}
 	rec := Record{version: "0"}
-	if len(vals) == 2 {
+	if len(vals) == 3 {
 		v, _ := vals[0].(string)
 		d, _ := vals[1].(string)
+		u, _ := vals[2].(string)
 		if v != "" {
+			rec.Unsent = u != ""
 			var legacy bool
 			rec.version = v
 			rec.Session, rec.window, legacy, rec.Found = decode([]byte(d))
@@ -88,9 +94,29 @@ local v = redis.call('HGET', KEYS[1], 'v')
 if (v or '0') ~= ARGV[1] then return 0 end
 local nv = tonumber(ARGV[1]) + 1
 redis.call('HSET', KEYS[1], 'v', nv, 'd', ARGV[2])
+redis.call('HDEL', KEYS[1], 'u')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return nv
 `)
+
+// unsentScript flags an existing session only: a session deleted since
+// (by /forget) must not come back as a key without its expiry.
+var unsentScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSET', KEYS[1], 'u', '1')
+`)
+
+// MarkUnsent notes that the replies to the chat's last applied update could
+// not be delivered (shutdown, Telegram unreachable), so that the chat's next
+// request gets the current screen again. The next Save clears it.
+func (s *Store) MarkUnsent(ctx context.Context, c Chat) error {
+	err := unsentScript.Run(ctx, s.rdb, []string{c.sessionKey()}).Err()
+	s.health.note(s.now(), err)
+	if err != nil {
+		return errors.Join(ErrUnavailable, err)
+	}
+	return nil
+}
 
 // Save writes sess back if nobody changed it since rec was loaded, and marks
 // updateID (0 for none) as applied. It returns ErrConflict otherwise.

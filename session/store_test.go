@@ -370,3 +370,38 @@ func TestReadyNeedsWrites(t *testing.T) {
 		t.Error("ready while every write is refused")
 	}
 }
+
+func TestMarkUnsent(t *testing.T) {
+	backends(t, func(t *testing.T, rdb redis.UniversalClient, m *miniredis.Miniredis) {
+		ctx := context.Background()
+		st := session.NewStore(rdb, time.Hour)
+		gone := chat(t, 1)
+		if err := st.MarkUnsent(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+		if m != nil && len(m.Keys()) != 0 {
+			t.Fatalf("marking a chat with no session (deleted by /forget) created keys %v", m.Keys())
+		}
+		if rec, _ := st.Load(ctx, gone, 0); rec.Found || rec.Unsent {
+			t.Fatalf("no session: found %v unsent %v", rec.Found, rec.Unsent)
+		}
+		c := chat(t, 2)
+		rec, _ := st.Load(ctx, c, 1)
+		if err := st.Save(ctx, c, rec, session.Session{Lang: "en", Nonce: "abc"}, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.MarkUnsent(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := st.Load(ctx, c, 2)
+		if err != nil || !rec.Found || !rec.Unsent {
+			t.Fatalf("after MarkUnsent: found %v unsent %v err %v", rec.Found, rec.Unsent, err)
+		}
+		if err := st.Save(ctx, c, rec, rec.Session, 2); err != nil {
+			t.Fatal(err)
+		}
+		if rec, _ := st.Load(ctx, c, 3); rec.Unsent {
+			t.Fatal("a save did not clear the unsent mark")
+		}
+	})
+}
