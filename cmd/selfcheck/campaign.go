@@ -14,50 +14,51 @@ import (
 	"github.com/selfcheck-id/selfcheck/campaign"
 )
 
-// campaignFlags are the flags link and qr share.
+// campaignFlags are the flags link and qr share, beside their settings.
 type campaignFlags struct {
-	name, lang, bot, token, apiURL, key string
+	cfg        Config
+	name, lang string
 }
 
-func (c *campaignFlags) bind(fs *flag.FlagSet) {
+func (c *campaignFlags) bind(fs *flag.FlagSet, cmd string) {
 	fs.StringVar(&c.name, "campaign", "", "campaign name: 1-52 of A-Z a-z 0-9 _ -, not a phone or ID number (required)")
-	secretVar(fs, &c.key, "campaign-key", "CAMPAIGN_KEY", "the bot's campaign key, to sign the name: only signed campaigns are counted (env CAMPAIGN_KEY)")
 	fs.StringVar(&c.lang, "lang", "", "open the bot in this language: id or en (default: the user's)")
-	fs.StringVar(&c.bot, "bot-username", env("BOT_USERNAME", ""), "the bot's username (env BOT_USERNAME); asked of Telegram with TELEGRAM_BOT_TOKEN when empty")
-	secretVar(fs, &c.token, "token", "TELEGRAM_BOT_TOKEN", "bot token, only to look up the username (env TELEGRAM_BOT_TOKEN)")
-	fs.StringVar(&c.apiURL, "api-url", env("TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API server (env TELEGRAM_API_URL)")
+	c.cfg.bind(fs, cmd)
 }
 
 // link returns the campaign's deep link.
 func (c *campaignFlags) link(ctx context.Context) (string, error) {
+	if err := c.cfg.checkEnv(); err != nil {
+		return "", err
+	}
 	if c.name == "" {
 		return "", fmt.Errorf("--campaign is required")
 	}
-	if c.key == "" {
+	if c.cfg.CampaignKey == "" {
 		return "", fmt.Errorf("set CAMPAIGN_KEY (or --campaign-key) to the bot's: only campaigns signed with it are counted")
 	}
-	if err := checkSecretKey("CAMPAIGN_KEY", c.key); err != nil {
+	if err := checkSecretKey("CAMPAIGN_KEY", c.cfg.CampaignKey); err != nil {
 		return "", err
 	}
-	payload, err := campaign.NewKeys(c.key).Payload(c.name, c.lang)
+	payload, err := campaign.NewKeys(c.cfg.CampaignKey).Payload(c.name, c.lang)
 	if err != nil {
 		return "", err
 	}
-	if c.bot == "" {
-		if c.token == "" {
+	if c.cfg.BotName == "" {
+		if c.cfg.Token == "" {
 			return "", fmt.Errorf("set BOT_USERNAME (or --bot-username), or TELEGRAM_BOT_TOKEN to ask Telegram for it")
 		}
-		api, err := tg.New(c.token, tg.WithServerURL(c.apiURL), tg.WithSkipGetMe())
+		api, err := tg.New(c.cfg.Token, tg.WithServerURL(c.cfg.APIURL), tg.WithSkipGetMe())
 		if err != nil {
 			return "", err
 		}
 		me, err := api.GetMe(ctx)
 		if err != nil {
-			return "", fmt.Errorf("getMe: %w", redactToken(err, c.token))
+			return "", fmt.Errorf("getMe: %w", redactToken(err, c.cfg.Token))
 		}
-		c.bot = me.Username
+		c.cfg.BotName = me.Username
 	}
-	return campaign.Link(c.bot, payload), nil
+	return campaign.Link(c.cfg.BotName, payload), nil
 }
 
 func redactToken(err error, token string) error {
@@ -68,7 +69,7 @@ func cmdLink(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("link", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c campaignFlags
-	c.bind(fs)
+	c.bind(fs, "link")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -85,7 +86,7 @@ func cmdQR(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	fs := flag.NewFlagSet("qr", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c campaignFlags
-	c.bind(fs)
+	c.bind(fs, "qr")
 	out := fs.String("o", "", "the PNG file to write (required)")
 	size := fs.Int("size", 600, "size of the code in pixels")
 	if err := fs.Parse(args); err != nil {

@@ -22,10 +22,14 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg Config
-	cfg.bind(fs)
+	cfg.bind(fs, "chat")
 	lang := fs.String("lang", "id", "language: id (Indonesian) or en (English)")
 	stay := fs.Bool("stay", false, "stay after the verdict (type /restart to check again)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := cfg.checkEnv(); err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
 		return 2
 	}
 	if *lang != "id" && *lang != "en" {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -11,62 +9,122 @@ import (
 	"github.com/selfcheck-id/selfcheck/session"
 )
 
-// Config is every setting, with its default. Each can be given as an
-// environment variable and as a flag; the flag wins.
+// Config is every setting, with its default: what the commands that serve
+// users read. Each field is declared once, in settings below.
 type Config struct {
-	Token      string              // TELEGRAM_BOT_TOKEN
-	APIURL     string              // TELEGRAM_API_URL
-	BotName    string              // BOT_USERNAME: for share links; asked of Telegram when empty
-	Redis      session.RedisConfig // REDIS_URL, or REDIS_ADDRS (+ REDIS_SENTINEL_MASTER, REDIS_PASSWORD)
-	SessionKey string              // SESSION_KEY: secret for hashing chat ids
-	SessionTTL time.Duration       // SESSION_TTL
-	FlowsDir   string              // FLOWS_DIR: empty uses the built-in flows
-	LocalesDir string              // LOCALES_DIR: empty uses the built-in messages
-	FlowID     string              // FLOW_ID: empty serves the only flow
-	LogLevel   string              // LOG_LEVEL: debug, info, warn, error
+	Token       string              // TELEGRAM_BOT_TOKEN
+	APIURL      string              // TELEGRAM_API_URL
+	BotName     string              // BOT_USERNAME: for share links; asked of Telegram when empty
+	RateLimits  rateLimits          // TELEGRAM_RATE_LIMITS
+	CampaignKey string              // CAMPAIGN_KEY: signs campaign links
+	Admins      []int64             // ADMIN_CHAT_IDS: may use /stats
+	Redis       session.RedisConfig // REDIS_URL, or REDIS_ADDRS (+ REDIS_SENTINEL_MASTER, REDIS_PASSWORD)
+	SessionKey  string              // SESSION_KEY: secret for hashing chat ids
+	SessionTTL  time.Duration       // SESSION_TTL
+	FlowsDir    string              // FLOWS_DIR: empty uses the built-in flows
+	LocalesDir  string              // LOCALES_DIR: empty uses the built-in messages
+	FlowID      string              // FLOW_ID: empty serves the only flow
+	WebhookURL  string              // WEBHOOK_URL: empty polls
+	Secret      string              // WEBHOOK_SECRET
+	Listen      string              // LISTEN_ADDR
+	LogLevel    string              // LOG_LEVEL: debug, info, warn, error
 
-	envErr error // an environment variable that does not parse
+	envErr error // the environment variables that do not parse
 }
 
-// secretVar declares a flag whose default comes from the environment
-// variable but is never printed by --help: it may be a password or token.
-func secretVar(fs *flag.FlagSet, p *string, name, envName, usage string) {
-	*p = env(envName, "")
-	fs.Func(name, usage, func(v string) error { *p = v; return nil })
+// The commands that take settings.
+var (
+	cmdsServe = []string{"run", "chat", "stats"} // content, store and logs
+	cmdsLink  = []string{"run", "link", "qr"}    // the bot's name and campaign links
+	cmdsRun   = []string{"run"}
+)
+
+// settings are every setting, each declared once; the README's table is
+// checked against this list (TestREADMEConfigTable; -update rewrites it).
+// Add yours here, with its field in Config.
+var settings = []setting{
+	{Flag: "token", Env: "TELEGRAM_BOT_TOKEN", None: "(none; required by `run`)", Secret: true, Cmds: cmdsLink,
+		Help: "the bot's token from @BotFather (`link` and `qr` use it only to ask Telegram for the bot's username)",
+		Set:  func(c *Config, v string) error { c.Token = v; return nil }},
+	{Flag: "api-url", Env: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Cmds: cmdsLink,
+		Help: "Bot API server: a self-hosted one, or a fake in tests",
+		Set:  func(c *Config, v string) error { c.APIURL = v; return nil }},
+	{Flag: "rate-limits", Env: "TELEGRAM_RATE_LIMITS", Default: "30,1,4", Cmds: cmdsRun,
+		Help: "outgoing messages per second overall, per second per chat, and the per-chat burst; `off` for a Bot API server without limits",
+		Set: func(c *Config, v string) (err error) {
+			c.RateLimits, err = parseRateLimits(v)
+			return err
+		}},
+	{Flag: "campaign-key", Env: "CAMPAIGN_KEY", None: "(none: every campaign counts under `other`)", Secret: true, Cmds: cmdsLink,
+		Help: "secret that signs campaign links: at least 32 random characters; `selfcheck link` and `qr` need the same one",
+		Set:  func(c *Config, v string) error { c.CampaignKey = v; return nil }},
+	{Flag: "bot-username", Env: "BOT_USERNAME", None: "asked of Telegram (getMe)", Cmds: cmdsLink,
+		Help: "the bot's username, for share links",
+		Set:  func(c *Config, v string) error { c.BotName = v; return nil }},
+	{Flag: "admin-chat-ids", Env: "ADMIN_CHAT_IDS", None: "(none)", Cmds: cmdsRun,
+		Help: "comma-separated chat ids allowed to use `/stats`; anyone else gets the normal help",
+		Set: func(c *Config, v string) (err error) {
+			c.Admins, err = parseIDs(v)
+			return err
+		}},
+	{Flag: "redis-url", Env: "REDIS_URL", None: "(none: an embedded in-process Redis, miniredis; state is lost at exit)", Secret: true, Cmds: cmdsServe,
+		Help: "`redis://[:password@]host:port/db` or `rediss://` for TLS",
+		Set:  func(c *Config, v string) error { c.Redis.URL = v; return nil }},
+	{Flag: "redis-addrs", Env: "REDIS_ADDRS", None: "(none)", Cmds: cmdsServe,
+		Help: "several `host:port`: a Redis Cluster, or Sentinels with `REDIS_SENTINEL_MASTER`",
+		Set:  func(c *Config, v string) error { c.Redis.Addrs = splitList(v); return nil }},
+	{Flag: "redis-sentinel-master", Env: "REDIS_SENTINEL_MASTER", None: "(none)", Cmds: cmdsServe,
+		Help: "the Sentinel master name",
+		Set:  func(c *Config, v string) error { c.Redis.SentinelMaster = v; return nil }},
+	{Flag: "redis-password", Env: "REDIS_PASSWORD", None: "(none)", Secret: true, Cmds: cmdsServe,
+		Help: "password for `REDIS_ADDRS` (with `REDIS_URL` it goes in the URL)",
+		Set:  func(c *Config, v string) error { c.Redis.Password = v; return nil }},
+	{Flag: "session-key", Env: "SESSION_KEY", None: "random per run (embedded store only)", Secret: true, Cmds: cmdsServe,
+		Help: "secret for the keyed hash of chat ids: at least 32 random characters (`openssl rand -hex 32` makes one); `run` requires it with `REDIS_URL` or `REDIS_ADDRS`, and a shorter or plainly non-random key stops it",
+		Set:  func(c *Config, v string) error { c.SessionKey = v; return nil }},
+	{Flag: "session-ttl", Env: "SESSION_TTL", Default: shortDuration(session.DefaultTTL), Cmds: cmdsServe,
+		Help: "an idle conversation is deleted after this long (the welcome, `/privacy` and the expiry notice say so)",
+		Set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("want a positive duration such as %s", shortDuration(session.DefaultTTL))
+			}
+			c.SessionTTL = d
+			return nil
+		}},
+	{Flag: "flows", Env: "FLOWS_DIR", None: "built-in `flows/`", Cmds: cmdsServe,
+		Help: "directory of flow files and `contacts.yaml`",
+		Set:  func(c *Config, v string) error { c.FlowsDir = v; return nil }},
+	{Flag: "locales", Env: "LOCALES_DIR", None: "built-in `locales/`", Cmds: cmdsServe,
+		Help: "directory of message files (one per language: `id.yaml`, `en.yaml`)",
+		Set:  func(c *Config, v string) error { c.LocalesDir = v; return nil }},
+	{Flag: "flow", Env: "FLOW_ID", None: "the only flow", Cmds: cmdsServe,
+		Help: "which flow to serve",
+		Set:  func(c *Config, v string) error { c.FlowID = v; return nil }},
+	{Flag: "webhook-url", Env: "WEBHOOK_URL", None: "(none: long polling)", Secret: true, Cmds: cmdsRun,
+		Help: "serve updates by webhook at this `https://` URL (its path is a secret too); TLS is the reverse proxy's job",
+		Set:  func(c *Config, v string) error { c.WebhookURL = v; return nil }},
+	{Flag: "webhook-secret", Env: "WEBHOOK_SECRET", None: "(none; required with `WEBHOOK_URL`)", Secret: true, Cmds: cmdsRun,
+		Help: "1-256 of `A-Z a-z 0-9 _ -`; calls without it get 401",
+		Set:  func(c *Config, v string) error { c.Secret = v; return nil }},
+	{Flag: "listen", Env: "LISTEN_ADDR", Default: ":8080", Cmds: cmdsRun,
+		Help: "where `/metrics`, `/healthz`, `/readyz` and, in webhook mode, the webhook (at the URL's path) are served",
+		Set:  func(c *Config, v string) error { c.Listen = v; return nil }},
+	{Flag: "log-level", Env: "LOG_LEVEL", Default: "info", Cmds: cmdsServe,
+		Help: "`debug`, `info`, `warn` or `error`",
+		Set:  func(c *Config, v string) error { c.LogLevel = v; return nil }},
 }
 
-// checkEnv reports an environment variable whose value does not parse.
-func (c *Config) checkEnv() error { return c.envErr }
-
-// env returns the environment variable, or def when it is unset or empty.
-func env(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
+// shortDuration writes 72h rather than 72h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
 	}
-	return def
-}
-
-// bind registers the settings shared by the commands that serve users.
-func (c *Config) bind(fs *flag.FlagSet) {
-	ttl, err := time.ParseDuration(env("SESSION_TTL", "72h")) // session.DefaultTTL
-	if err != nil || ttl <= 0 {
-		c.envErr = fmt.Errorf("SESSION_TTL %q: want a positive duration such as 72h", os.Getenv("SESSION_TTL"))
-		ttl = session.DefaultTTL
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
 	}
-	secretVar(fs, &c.Redis.URL, "redis-url", "REDIS_URL", "Redis URL (redis:// or rediss://); empty (and no --redis-addrs) starts an embedded in-memory store (env REDIS_URL)")
-	fs.Func("redis-addrs", "comma-separated host:port of a Redis Cluster, or of Sentinels with --redis-sentinel-master (env REDIS_ADDRS)", func(v string) error {
-		c.Redis.Addrs = splitList(v)
-		return nil
-	})
-	c.Redis.Addrs = splitList(env("REDIS_ADDRS", ""))
-	fs.StringVar(&c.Redis.SentinelMaster, "redis-sentinel-master", env("REDIS_SENTINEL_MASTER", ""), "Sentinel master name (env REDIS_SENTINEL_MASTER)")
-	secretVar(fs, &c.Redis.Password, "redis-password", "REDIS_PASSWORD", "password for --redis-addrs (env REDIS_PASSWORD)")
-	secretVar(fs, &c.SessionKey, "session-key", "SESSION_KEY", "secret for hashing chat ids into storage keys (env SESSION_KEY)")
-	fs.DurationVar(&c.SessionTTL, "session-ttl", ttl, "how long an idle conversation is kept (env SESSION_TTL)")
-	fs.StringVar(&c.FlowsDir, "flows", env("FLOWS_DIR", ""), "directory of flow files; empty uses the built-in ones (env FLOWS_DIR)")
-	fs.StringVar(&c.LocalesDir, "locales", env("LOCALES_DIR", ""), "directory of message files; empty uses the built-in ones (env LOCALES_DIR)")
-	fs.StringVar(&c.FlowID, "flow", env("FLOW_ID", ""), "id of the flow to serve; empty serves the only one (env FLOW_ID)")
-	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
+	return s
 }
 
 // minSessionKey is the shortest SESSION_KEY accepted, in characters: 16

@@ -24,17 +24,6 @@ import (
 	"github.com/selfcheck-id/selfcheck/stats"
 )
 
-// runFlags are the settings of `selfcheck run` beyond the shared Config.
-type runFlags struct {
-	cfg         Config
-	campaignKey string
-	webhookURL  string
-	secret      string
-	admins      []int64
-	listen      string
-	limits      rateLimits
-}
-
 // rateLimits are the outgoing-message limits (TELEGRAM_RATE_LIMITS):
 // messages per second overall, per second per chat, and the per-chat burst.
 type rateLimits struct {
@@ -67,49 +56,17 @@ func parseRateLimits(v string) (rateLimits, error) {
 	return rateLimits{global: g, perChat: c, burst: b}, nil
 }
 
-// defaultRateLimits are Telegram's limits for bots.
-const defaultRateLimits = "30,1,4"
-
-// newRunFlags declares every setting of `selfcheck run`, each with its
-// environment variable as the default. The README's configuration table is
-// checked against it (TestREADMEConfigTable).
-func newRunFlags(stderr io.Writer) (*flag.FlagSet, *runFlags) {
+// newRunFlags declares the flags of `selfcheck run`: its settings.
+func newRunFlags(stderr io.Writer) (*flag.FlagSet, *Config) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: selfcheck run [flags]\n\nRuns the Telegram bot: long polling, or a webhook with --webhook-url.\nEvery flag can also be given as the environment variable named in its text; the flag wins.\n\n")
 		fs.PrintDefaults()
 	}
-	r := &runFlags{}
-	r.cfg.bind(fs)
-	secretVar(fs, &r.cfg.Token, "token", "TELEGRAM_BOT_TOKEN", "bot token from @BotFather (env TELEGRAM_BOT_TOKEN)")
-	fs.StringVar(&r.cfg.APIURL, "api-url", env("TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API server (env TELEGRAM_API_URL)")
-	secretVar(fs, &r.campaignKey, "campaign-key", "CAMPAIGN_KEY", "secret that signs campaign links (selfcheck link and qr need the same); without it every campaign counts under other (env CAMPAIGN_KEY)")
-	fs.StringVar(&r.cfg.BotName, "bot-username", env("BOT_USERNAME", ""), "the bot's username, for share links; asked of Telegram when empty (env BOT_USERNAME)")
-	// The webhook URL's path is meant to be hard to guess: not printed either.
-	secretVar(fs, &r.webhookURL, "webhook-url", "WEBHOOK_URL", "serve a webhook at this https URL instead of long polling (env WEBHOOK_URL)")
-	secretVar(fs, &r.secret, "webhook-secret", "WEBHOOK_SECRET", "secret Telegram sends with each webhook call: 1-256 of A-Z a-z 0-9 _ - (env WEBHOOK_SECRET)")
-	fs.Func("admin-chat-ids", "comma-separated chat ids allowed to use /stats (env ADMIN_CHAT_IDS)", func(v string) error {
-		ids, err := parseIDs(v)
-		r.admins = ids
-		return err
-	})
-	if ids, err := parseIDs(env("ADMIN_CHAT_IDS", "")); err == nil {
-		r.admins = ids
-	}
-	r.limits, _ = parseRateLimits(defaultRateLimits)
-	if l, err := parseRateLimits(env("TELEGRAM_RATE_LIMITS", defaultRateLimits)); err != nil {
-		r.cfg.envErr = errors.Join(r.cfg.envErr, fmt.Errorf("TELEGRAM_RATE_LIMITS: %w", err))
-	} else {
-		r.limits = l
-	}
-	fs.Func("rate-limits", "outgoing messages per second overall, per second per chat, and per-chat burst: GLOBAL,PER_CHAT,BURST, or off for a Bot API server without limits (env TELEGRAM_RATE_LIMITS) (default \""+defaultRateLimits+"\")", func(v string) error {
-		l, err := parseRateLimits(v)
-		r.limits = l
-		return err
-	})
-	fs.StringVar(&r.listen, "listen", env("LISTEN_ADDR", ":8080"), "address for the webhook, /metrics, /healthz and /readyz (env LISTEN_ADDR)")
-	return fs, r
+	cfg := &Config{}
+	cfg.bind(fs, "run")
+	return fs, cfg
 }
 
 // apiIdleConns is how many idle keep-alive connections to the Bot API the
@@ -117,20 +74,15 @@ func newRunFlags(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 const apiIdleConns = 100
 
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs, rf := newRunFlags(stderr)
+	fs, cfg := newRunFlags(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	cfg := &rf.cfg
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "run: unexpected argument %q (see selfcheck run --help)\n", fs.Arg(0))
-		return 2
-	}
-	if _, err := parseIDs(env("ADMIN_CHAT_IDS", "")); err != nil {
-		fmt.Fprintln(stderr, "run: ADMIN_CHAT_IDS:", err)
 		return 2
 	}
 	if err := cfg.checkEnv(); err != nil {
@@ -145,17 +97,17 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
-	if rf.campaignKey != "" {
-		if err := checkSecretKey("CAMPAIGN_KEY", rf.campaignKey); err != nil {
+	if cfg.CampaignKey != "" {
+		if err := checkSecretKey("CAMPAIGN_KEY", cfg.CampaignKey); err != nil {
 			fmt.Fprintln(stderr, "run:", err)
 			return 2
 		}
 	}
-	if _, err := bot.WebhookPath(rf.webhookURL); rf.webhookURL != "" && err != nil {
+	if _, err := bot.WebhookPath(cfg.WebhookURL); cfg.WebhookURL != "" && err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
-	if rf.webhookURL != "" && !validSecret(rf.secret) {
+	if cfg.WebhookURL != "" && !validSecret(cfg.Secret) {
 		fmt.Fprintln(stderr, "run: webhook mode needs WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
 		return 2
 	}
@@ -167,7 +119,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	// /healthz, /readyz and /metrics answer from the start: while the bot
 	// waits for Redis, the process is alive (200) and not ready (503).
 	m := metrics.New()
-	ln, err := net.Listen("tcp", rf.listen)
+	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		fmt.Fprintln(stderr, "run: listen:", err)
 		return 1
@@ -202,10 +154,10 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	go reloadOnHUP(ctx, cfg, core, log)
 
 	core.Observe(m)
-	if rf.campaignKey == "" {
+	if cfg.CampaignKey == "" {
 		log.Warn("no CAMPAIGN_KEY: every campaign link counts under \"other\" in the statistics")
 	}
-	rec := stats.NewRecorder(rdb, log, stats.SignedCampaigns(campaign.NewKeys(rf.campaignKey)))
+	rec := stats.NewRecorder(rdb, log, stats.SignedCampaigns(campaign.NewKeys(cfg.CampaignKey)))
 	core.Observe(rec)
 	statsCtx, stopStats := context.WithCancel(context.WithoutCancel(ctx))
 	statsDone := make(chan struct{})
@@ -226,24 +178,24 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return buf.String(), err
 	}
 	b, err := bot.New(ctx, core, cfg.Token, bot.WithAPIURL(cfg.APIURL), bot.WithUsername(cfg.BotName),
-		bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(rf.admins, report),
+		bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, report),
 		bot.WithHTTPClient(bot.NewHTTPClient(apiIdleConns)),
-		bot.WithRateLimits(rf.limits.global, rf.limits.perChat, rf.limits.burst))
+		bot.WithRateLimits(cfg.RateLimits.global, cfg.RateLimits.perChat, cfg.RateLimits.burst))
 	if err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 1
 	}
 	core.ShareLink = b.Link("")
-	core.Campaigns = campaign.NewKeys(rf.campaignKey)
+	core.Campaigns = campaign.NewKeys(cfg.CampaignKey)
 	health := healthHandler(core, m.Handler())
 	mode := "polling"
-	if rf.webhookURL != "" {
+	if cfg.WebhookURL != "" {
 		mode = "webhook"
 	}
 	log.Info("starting", "mode", mode, "embedded_store", cfg.embeddedStore(), "flow", core.Content().Flow.ID,
 		"version", core.Content().Flow.Version)
-	if rf.webhookURL != "" {
-		err = serveWebhook(ctx, b, rf, health, &serving, log, stopServer)
+	if cfg.WebhookURL != "" {
+		err = serveWebhook(ctx, b, cfg, health, &serving, log, stopServer)
 	} else {
 		serving.set(health)
 		err = b.Poll(ctx)
@@ -263,18 +215,18 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 // serveWebhook serves updates at the webhook URL's path (beside the health
 // endpoints) on the server already running, registers the webhook, and
 // when ctx ends stops the server and lets the updates in hand finish.
-func serveWebhook(ctx context.Context, b *bot.Bot, rf *runFlags, health http.Handler, serving *swapHandler,
+func serveWebhook(ctx context.Context, b *bot.Bot, cfg *Config, health http.Handler, serving *swapHandler,
 	log *slog.Logger, stopServer func(time.Duration) error) error {
-	path, err := bot.WebhookPath(rf.webhookURL)
+	path, err := bot.WebhookPath(cfg.WebhookURL)
 	if err != nil {
 		_ = stopServer(time.Second)
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("POST "+path, b.WebhookHandler(rf.secret))
+	mux.Handle("POST "+path, b.WebhookHandler(cfg.Secret))
 	mux.Handle("/", health)
 	serving.set(mux)
-	if err := b.RegisterWebhook(ctx, rf.webhookURL, rf.secret); err != nil {
+	if err := b.RegisterWebhook(ctx, cfg.WebhookURL, cfg.Secret); err != nil {
 		_ = stopServer(time.Second)
 		return err
 	}

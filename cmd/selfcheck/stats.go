@@ -19,7 +19,7 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg Config
-	cfg.bind(fs)
+	cfg.bind(fs, "stats")
 	var f stats.Filter
 	fs.StringVar(&f.Campaign, "campaign", "", "only this campaign (\"direct\" for users without a campaign link)")
 	fs.StringVar(&f.From, "from", "", "first day, YYYY-MM-DD")
@@ -27,6 +27,10 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	format := fs.String("format", "table", "table, csv or json")
 	chart := fs.String("chart", "", "also draw a funnel chart of each campaign to this PNG file (NAME.png; one file per campaign when several)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := cfg.checkEnv(); err != nil {
+		fmt.Fprintln(stderr, "stats:", err)
 		return 2
 	}
 	if cfg.embeddedStore() {

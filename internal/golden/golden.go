@@ -14,6 +14,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files from the current output")
 
+// Updating reports whether the tests run with -update: for a test that
+// rewrites part of a file (the README's configuration table) rather than a
+// whole golden file.
+func Updating() bool { return *update }
+
 // Check compares got with the file at path, or writes it there with -update.
 // Read the diff of a rewrite: it is what users will see.
 func Check(t testing.TB, path string, got []byte) {
