@@ -68,10 +68,11 @@ func redactToken(err error, token string) error {
 func cmdLink(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("link", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, "link --campaign NAME [flags]", "Prints the campaign's deep link to the bot, signed with CAMPAIGN_KEY.")
 	var c campaignFlags
 	c.bind(fs, "link")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, 0); !ok {
+		return code
 	}
 	link, err := c.link(ctx)
 	if err != nil {
@@ -85,12 +86,13 @@ func cmdLink(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 func cmdQR(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("qr", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, "qr --campaign NAME -o FILE.png [flags]", "Writes a printable QR code of the campaign's deep link.")
 	var c campaignFlags
 	c.bind(fs, "qr")
 	out := fs.String("o", "", "the PNG file to write (required)")
 	size := fs.Int("size", 600, "size of the code in pixels")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, 0); !ok {
+		return code
 	}
 	if *out == "" {
 		fmt.Fprintln(stderr, "qr: -o FILE.png is required")

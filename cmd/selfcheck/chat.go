@@ -21,12 +21,13 @@ import (
 func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, "chat [flags]", "A self-check in the terminal: no token needed, and without REDIS_URL no Redis either.")
 	var cfg Config
 	cfg.bind(fs, "chat")
 	lang := fs.String("lang", "id", "language: id (Indonesian) or en (English)")
 	stay := fs.Bool("stay", false, "stay after the verdict (type /restart to check again)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, 0); !ok {
+		return code
 	}
 	if err := cfg.checkEnv(); err != nil {
 		fmt.Fprintln(stderr, "chat:", err)

@@ -25,8 +25,12 @@ func cmdGraph(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		arg, args = args[0], args[1:]
 	}
-	if err := fset.Parse(args); err != nil {
-		return 2
+	maxWords := 1 // one FLOW, before or after the flags
+	if arg != "" {
+		maxWords = 0
+	}
+	if code, ok := parseFlags(fset, args, maxWords); !ok {
+		return code
 	}
 	if arg == "" && fset.NArg() > 0 {
 		arg = fset.Arg(0)

@@ -26,8 +26,10 @@ Usage:
                                              a printable QR code of that link
   selfcheck stats [--campaign X] [--from DATE] [--to DATE] [--format table|csv|json] [--chart FILE.png]
                                              anonymous campaign statistics (counts under 5 show as <5)
+  selfcheck version                          the module version and VCS revision of this build
+  selfcheck help [COMMAND]                   this text, or a command's options
 
-Run "selfcheck COMMAND --help" for the options of a command.
+Run "selfcheck COMMAND --help" (or "selfcheck help COMMAND") for the options of a command.
 `
 
 func main() {
@@ -42,13 +44,13 @@ func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
-// run dispatches a subcommand and returns the exit status.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
-	}
-	cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) int{
+// command is a subcommand: it returns the exit status (0, 1 on failure, 2
+// on a usage mistake; its --help returns 0).
+type command func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// commands are the subcommands by name. Add yours here.
+func commands() map[string]command {
+	return map[string]command{
 		"chat":     cmdChat,
 		"run":      cmdRun,
 		"validate": cmdValidate,
@@ -56,13 +58,33 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"link":     cmdLink,
 		"qr":       cmdQR,
 		"stats":    cmdStats,
+		"version":  cmdVersion,
 	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+}
+
+// run dispatches a subcommand and returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmds := commands()
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) == 1 {
 			fmt.Fprint(stdout, usage)
 			return 0
 		}
+		// `help CMD` is `CMD --help`, printed where it was asked for.
+		cmd, ok := cmds[args[1]]
+		if !ok || len(args) > 2 {
+			fmt.Fprintf(stderr, "selfcheck: help takes one command, one of those below; got %q\n\n%s", args[1:], usage)
+			return 2
+		}
+		return cmd(ctx, []string{"--help"}, stdin, stdout, stdout)
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
 		fmt.Fprintf(stderr, "selfcheck: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}

@@ -60,10 +60,7 @@ func parseRateLimits(v string) (rateLimits, error) {
 func newRunFlags(stderr io.Writer) (*flag.FlagSet, *Config) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: selfcheck run [flags]\n\nRuns the Telegram bot: long polling, or a webhook with --webhook-url.\nEvery flag can also be given as the environment variable named in its text; the flag wins.\n\n")
-		fs.PrintDefaults()
-	}
+	setUsage(fs, "run [flags]", "Runs the Telegram bot: long polling, or a webhook with --webhook-url.\nEvery flag can also be given as the environment variable named in its text; the flag wins.")
 	cfg := &Config{}
 	cfg.bind(fs, "run")
 	return fs, cfg
@@ -75,15 +72,8 @@ const apiIdleConns = 100
 
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, cfg := newRunFlags(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "run: unexpected argument %q (see selfcheck run --help)\n", fs.Arg(0))
-		return 2
+	if code, ok := parseFlags(fs, args, 0); !ok {
+		return code
 	}
 	if err := cfg.checkEnv(); err != nil {
 		fmt.Fprintln(stderr, "run:", err)

@@ -18,6 +18,7 @@ import (
 func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, "stats [flags]", "Anonymous campaign statistics from the bot's Redis (counts under 5 show as <5).")
 	var cfg Config
 	cfg.bind(fs, "stats")
 	var f stats.Filter
@@ -26,8 +27,8 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.StringVar(&f.To, "to", "", "last day, YYYY-MM-DD")
 	format := fs.String("format", "table", "table, csv or json")
 	chart := fs.String("chart", "", "also draw a funnel chart of each campaign to this PNG file (NAME.png; one file per campaign when several)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, 0); !ok {
+		return code
 	}
 	if err := cfg.checkEnv(); err != nil {
 		fmt.Fprintln(stderr, "stats:", err)

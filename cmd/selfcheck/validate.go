@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,8 +31,8 @@ func cmdValidate(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fset.PrintDefaults()
 	}
 	flowID := fset.String("flow", "", "id of the served flow (default: the only one)")
-	if err := fset.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fset, args, math.MaxInt); !ok {
+		return code
 	}
 	// Ctrl-C or SIGTERM (ctx) stops the check at once: a file on a pipe
 	// or a stalled disk must not hold the terminal. The load left running
