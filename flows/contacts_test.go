@@ -117,16 +117,7 @@ func TestContactDirectoryEntries(t *testing.T) {
 // in checked (day, or month when checked is the 1st, or year when it is
 // January 1st).
 func TestContactDirectoryMatchesFacts(t *testing.T) {
-	data, err := os.ReadFile("../../shared/domain/facts.md")
-	if err != nil {
-		// CI has ../shared beside the clone and sets FACTS_REQUIRED, so
-		// there the check can never be skipped by accident.
-		if os.Getenv("FACTS_REQUIRED") != "" {
-			t.Fatalf("FACTS_REQUIRED is set but facts.md cannot be read: %v", err)
-		}
-		t.Skipf("facts.md not available next to the repository: %v", err)
-	}
-	facts := string(data)
+	facts := readFacts(t)
 	set := shippedSet(t)
 	for _, id := range sortedContactIDs(set) {
 		c := set.Contacts[id]
@@ -162,36 +153,20 @@ func TestContactDirectoryMatchesFacts(t *testing.T) {
 	}
 }
 
-// numberAllowed lists the numbers that may appear in message texts although
-// they are not in the contact directory: figures, laws, ages and durations.
-// Each is keyed by the number as written and says why (and where in
-// facts.md it comes from). A phone-like string (starting with + or 0, or 7
-// digits or more) can never be allowed here: it must be in the directory.
-var numberAllowed = map[string]string{
-	"1":           "try again in about 1 minute (ui.try_again)",
-	"2":           "2 to 3 minutes, the welcome's estimate of the check's length",
-	"3":           "2 to 3 minutes, the welcome's estimate of the check's length",
-	"4":           "the fourth point of the numbered emergency screens",
-	"5":           "UU 18/2017 Article 5, minimum age (facts.md §4); the fifth point of the family's emergency screen",
-	"6":           "Peduli WNI is for stays over 6 months (facts.md §1)",
-	"18":          "minimum age 18 and the law's number UU 18/2017 (facts.md §4)",
-	"30":          "UU 18/2017 Article 30(1), no placement costs (facts.md §3)",
-	"7-16":        "Rp 7-16 million a month, the bait salary (facts.md §3)",
-	"1,000-1,200": "USD 1,000-1,200 a month, the bait salary (facts.md §3)",
-	"1.000-1.200": "the same, written the Indonesian way",
-	"5,111":       "Kemlu: 5,111 cases 2020 to Nov 2024 (facts.md §5)",
-	"5.111":       "the same, written the Indonesian way",
-	"2,962":       "Kemlu: 2,962 of them in Cambodia (facts.md §5)",
-	"2.962":       "the same, written the Indonesian way",
-	"2012":        "the ILO's indicators of forced labour, 2012 (facts.md §3)",
-	"2015":        "Middle East domestic-work moratorium since 1 July 2015 (facts.md §3)",
-	"2017":        "the law UU 18/2017 (facts.md §4)",
-	"2020":        "Kemlu's count from 2020 (facts.md §5)",
-	"2023":        "Kemlu's cases by country to May 2023 (facts.md §5), for dest_scam_cases",
-	"2024":        "Kemlu's count to November 2024, reported Dec 2024 (facts.md §5)",
-	"2025":        "dates of sources cited in reasons: Apr 2025, Oct 2025 (facts.md §3)",
-	"2026":        "date of the KBRI Phnom Penh fraud warning, Jan 2026 (facts.md §2)",
-	"24":          "24 hours: the KP2MI call center and SAPA 129 are 24 h (facts.md §1)",
+// readFacts returns the team's research notes, shared/domain/facts.md
+// beside the repository, or skips the test without them.
+func readFacts(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../shared/domain/facts.md")
+	if err != nil {
+		// CI has ../shared beside the clone and sets FACTS_REQUIRED, so
+		// there the check can never be skipped by accident.
+		if os.Getenv("FACTS_REQUIRED") != "" {
+			t.Fatalf("FACTS_REQUIRED is set but facts.md cannot be read: %v", err)
+		}
+		t.Skipf("facts.md not available next to the repository: %v", err)
+	}
+	return string(data)
 }
 
 // numberToken finds numbers as written: digits with . , - inside, not part
@@ -205,9 +180,21 @@ var linkToken = regexp.MustCompile(`(?i)(?:https?|tg)://[^\s)"'»,;]+|\b[a-z0-9-
 // TestShownNumbersAndLinksAreInTheDirectory scans every message of every
 // locale file, and every contact's name and notes, for phone numbers and
 // links: each must be an enabled entry of the contact directory (with its
-// source), or a number allowed above with a reason.
+// source), or a number listed with its source (or why it is no fact) in
+// docs/sources.md. A phone-like string (starting with + or 0, or 7 digits
+// or more) must be in the directory. A row of docs/sources.md that no text
+// shows any more is stale.
 func TestShownNumbersAndLinksAreInTheDirectory(t *testing.T) {
 	set := shippedSet(t)
+	allowed := map[string]bool{} // the numbers docs/sources.md lists beside the contacts
+	for _, r := range readSources(t) {
+		if r.section != contactsSection {
+			for _, v := range r.shown {
+				allowed[v] = true
+			}
+		}
+	}
+	seen := map[string]bool{}
 	numbers := map[string]string{} // digits -> contact id
 	links := map[string]string{}   // link or host -> contact id
 	disabled := map[string]string{}
@@ -286,6 +273,7 @@ func TestShownNumbersAndLinksAreInTheDirectory(t *testing.T) {
 				continue // part of a name such as KP2MI or SIP3MI
 			}
 			d := digitsOnly(tok)
+			seen[tok] = true
 			if id, ok := disabled[d]; ok {
 				t.Errorf("%s: %q is the number of disabled contact %s: it must never be shown", w, tok, id)
 				continue
@@ -297,13 +285,13 @@ func TestShownNumbersAndLinksAreInTheDirectory(t *testing.T) {
 			// with thousands separators (1.000-1.200).
 			phoneLike := strings.HasPrefix(tok, "+") || strings.HasPrefix(tok, "0") ||
 				len(d) >= 7 && !strings.ContainsAny(tok, ".,")
-			if _, ok := numberAllowed[tok]; ok && !phoneLike {
+			if allowed[tok] && !phoneLike {
 				continue
 			}
 			if phoneLike {
 				t.Errorf("%s: phone number %q is not in the contact directory (add it there with its facts.md source)", w, tok)
 			} else {
-				t.Errorf("%s: number %q is neither in the contact directory nor allowed with a reason in numberAllowed", w, tok)
+				t.Errorf("%s: number %q is neither in the contact directory nor in docs/sources.md (add it there with its source and date)", w, tok)
 			}
 		}
 		for _, tok := range linkToken.FindAllString(s, -1) {
@@ -315,6 +303,11 @@ func TestShownNumbersAndLinksAreInTheDirectory(t *testing.T) {
 				continue
 			}
 			t.Errorf("%s: link %q is not an enabled link of the contact directory", w, tok)
+		}
+	}
+	for v := range allowed {
+		if !seen[v] {
+			t.Errorf("docs/sources.md lists %q, which no text shows any more: remove its row", v)
 		}
 	}
 }
