@@ -22,6 +22,8 @@ type Core interface {
 	Handle(ctx context.Context, req convo.Request) convo.Response
 	// Forget deletes what is stored about a chat (the user blocked the bot).
 	Forget(ctx context.Context, chatID int64) error
+	// MarkUnsent notes that a chat's replies could not all be delivered.
+	MarkUnsent(ctx context.Context, chatID int64) error
 	Content() *convo.Content
 }
 
@@ -44,13 +46,14 @@ type Bot struct {
 	username string
 	chats    *dispatcher
 	retry    retryPolicy
-	limit    *limiter
+	limit    *pacer
 	rec      Recorder
 	admins   map[int64]bool
 	report   func(context.Context) (string, error)
 	token    string // only to keep it out of logs
 	groups   groupNotices
 	queries  queryAnswers // callback queries answered, see answerEarly and onButton
+	shown    shownScreens // what the latest in-place edit of each chat showed
 }
 
 // allowedUpdates are the update kinds the bot asks Telegram for, in both
@@ -122,7 +125,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	for _, o := range opts {
 		o(&cfg)
 	}
-	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newLimiter(cfg.limits), rec: cfg.rec,
+	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newPacer(cfg.limits, time.Now), rec: cfg.rec,
 		admins: cfg.admins, report: cfg.report, token: token}
 	b.chats = newDispatcher(b.process)
 	b.chats.waiting = b.answerEarly

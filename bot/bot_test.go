@@ -185,7 +185,16 @@ func TestStaleDoubleAndForgedTaps(t *testing.T) {
 	data := welcome.Buttons[0][0].CallbackData
 	press(t, c, welcome, "For me")
 	before := settle(c)
-	for _, forged := range []string{data, "x", strings.Repeat("a", 64), "a:00000000:source:ad"} {
+	// The same tap again is a double tap: answered without a word, and
+	// the message already shows the next question.
+	id := c.Press(welcome.ID, data)
+	if !c.WaitAnswered(id, wait) {
+		t.Fatal("double tap not answered")
+	}
+	if ans, _ := c.Answer(id); ans.Text != "" {
+		t.Errorf("double tap: toast %q", ans.Text)
+	}
+	for _, forged := range []string{"x", strings.Repeat("a", 64), "a:00000000:source:ad"} {
 		id := c.Press(welcome.ID, forged)
 		if !c.WaitAnswered(id, wait) {
 			t.Fatalf("forged %q not answered", forged)

@@ -115,19 +115,14 @@ func TestForgetThenOldButton(t *testing.T) {
 }
 
 // TestStaleAndDoubleTaps: a tap from an earlier question or an earlier
-// check, a second tap of the same button, and a second Back tap change
-// nothing and get a short notice.
+// check, another answer to a question already answered, and a second Back
+// tap change nothing and get a short notice.
 func TestStaleAndDoubleTaps(t *testing.T) {
 	tests := []struct {
 		name string
 		// run taps and returns the query ids that must get the stale notice
 		run func(t *testing.T, u *user) (stale []string)
 	}{
-		{"same answer tapped twice at once", func(t *testing.T, u *user) []string {
-			q := u.last() // source
-			u.tap(q, "An ad")
-			return []string{u.tap(q, "An ad")}
-		}},
 		{"other answer of the same question after it was answered", func(t *testing.T, u *user) []string {
 			q := u.last()
 			data := buttonData(t, q, "An office")
@@ -181,6 +176,37 @@ func TestStaleAndDoubleTaps(t *testing.T) {
 	}
 }
 
+// TestDoubleTapIsHarmless: the same answer tapped twice at once is applied
+// once; the second tap gets no notice (it did what the person wanted) and
+// no Bot API call beyond its answer: the pressed message already shows the
+// next question, with the answer in its trail.
+func TestDoubleTapIsHarmless(t *testing.T) {
+	e := start(t, miniSource)
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	u.say("/start")
+	q := u.say("1")[0] // source
+	before := len(u.c.Messages())
+	edits := e.fake.Stats().Edits
+	first, second := u.tap(q, "An ad"), u.tap(q, "An ad")
+	u.sync()
+	for _, id := range []string{first, second} {
+		if a, ok := u.c.Answer(id); !ok || a.Text != "" {
+			t.Errorf("tap %s: answer %+v (answered %v), want a silent answer", id, a, ok)
+		}
+	}
+	msgs := u.c.Messages()
+	if len(msgs) != before {
+		t.Errorf("%d new messages:\n%s", len(msgs)-before, joined(msgs[before:]))
+	}
+	if got := e.fake.Stats().Edits - edits; got != 1 {
+		t.Errorf("%d edits, want 1", got)
+	}
+	if last := u.last(); last.ID != q.ID || !strings.Contains(last.Text, "✓ An ad") || !strings.Contains(last.Text, "Which country?") {
+		t.Errorf("the pressed message reads %q, want the trail and the next question", last.Text)
+	}
+	e.fake.AssertNoRejections(t)
+}
+
 // TestDoubleBackGoesBackOnce pins the double-tap case down: two taps of the
 // same Back button leave the user one question back, not two.
 func TestDoubleBackGoesBackOnce(t *testing.T) {
@@ -207,13 +233,13 @@ func TestForgedTaps(t *testing.T) {
 	nonce := strings.Split(buttonData(t, q, "An ad"), ":")[1]
 	forged := []string{
 		"", "x", ":::", "a:::", strings.Repeat("a", 64), strings.Repeat("é", 40),
-		"a:00000000:source:ad",         // another check's nonce
-		"a:" + nonce + ":source:nope",  // no such choice
-		"a:" + nonce + ":fee:yes",      // skipping ahead
-		"a:" + nonce + ":welcome:self", // an earlier question
-		"a:" + nonce + ":source:ad:x",  // one part too many
-		"z:" + nonce + ":source:ad",    // unknown kind
-		"l:" + nonce + "::xx",          // unknown language
+		"a:00000000:source:ad",          // another check's nonce
+		"a:" + nonce + ":source:nope",   // no such choice
+		"a:" + nonce + ":fee:yes",       // skipping ahead
+		"a:" + nonce + ":welcome:other", // another answer to an earlier question
+		"a:" + nonce + ":source:ad:x",   // one part too many
+		"z:" + nonce + ":source:ad",     // unknown kind
+		"l:" + nonce + "::xx",           // unknown language
 		"<b>:" + nonce + ":&:\x00",
 	}
 	before := len(u.c.Messages())
@@ -334,7 +360,8 @@ func TestGroupChat(t *testing.T) {
 }
 
 // TestAPIFailures: 429 waits retry_after and succeeds; 5xx is retried;
-// 403 (blocked) forgets the chat; a 400 is not retried.
+// 403 (blocked) forgets the chat; a 400 is not retried (a failed edit
+// becomes a new message).
 func TestAPIFailures(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -351,6 +378,10 @@ func TestAPIFailures(t *testing.T) {
 		{"403 blocked", "sendMessage", 403, 1, 1, false, true},
 		{"400 not retried", "sendMessage", 400, 1, 1, false, false},
 		{"answer 429 then success", "answerCallbackQuery", 429, 1, 2, true, false},
+		{"edit 429 then success", "editMessageText", 429, 1, 2, true, false},
+		{"edit 403 blocked", "editMessageText", 403, 1, 1, false, true},
+		// A message that cannot be edited: the question comes as a new one.
+		{"edit 400 sends instead", "editMessageText", 400, 1, 1, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -363,7 +394,13 @@ func TestAPIFailures(t *testing.T) {
 				e.fake.FailNext(tt.method, tt.code, 1, "")
 			}
 			start := time.Now()
-			got := u.do(func() { u.tap(q, "For me") })
+			// A tap edits its message into the next question; a typed
+			// answer gets a new message.
+			act := func() { u.tap(q, "For me") }
+			if tt.method == "sendMessage" {
+				act = func() { u.send("1") }
+			}
+			got := u.do(act)
 			if n := e.fake.Calls(tt.method) - base; n != tt.calls {
 				t.Errorf("%s calls = %d, want %d", tt.method, n, tt.calls)
 			}
@@ -385,30 +422,29 @@ func TestAPIFailures(t *testing.T) {
 }
 
 // TestFiftyTapsAtOnce sends 50 taps of one chat at once: answer, Back,
-// answer, Back... Each must be applied exactly once and in order, so the
-// replies alternate between the two questions and no tap is stale.
+// answer, Back... Each must be applied exactly once and in order (a tap
+// out of order would be stale and get a notice), each turning the one
+// message into the next screen.
 func TestFiftyTapsAtOnce(t *testing.T) {
 	e := start(t, miniSource)
 	u := newUser(t, e, e.fake.NewPrivateChat("en"))
 	u.say("/start")
-	q := u.say("1")[0] // source, answered by typing: the next is also typed
-	q = u.say("1")[0]  // dest
+	u.say("1")         // source, answered by typing: the next is also typed
+	q := u.say("1")[0] // dest
 	answer := buttonData(t, q, "Near country")
 	// Go to the fee question once by a tap to learn its Back button, and
-	// back again.
+	// back again: both in the same message.
 	f := u.do(func() { u.tap(q, "Near country") })[0]
 	back := buttonData(t, f, "Back")
-	q = u.do(func() { u.tap(f, "Back") })[0]
+	u.do(func() { u.tap(f, "Back") })
 	before := len(u.c.Messages())
+	edits := e.fake.Stats().Edits
 	var ids []string
 	for i := range 50 {
-		// Answers are pressed on the country question's message (each
-		// edits it, after the first to the same text: "message is not
-		// modified", which the bot ignores), Back on the fee question's.
 		if i%2 == 0 {
 			ids = append(ids, u.pressData(q.ID, answer))
 		} else {
-			ids = append(ids, u.pressData(f.ID, back))
+			ids = append(ids, u.pressData(q.ID, back))
 		}
 	}
 	u.sync()
@@ -418,18 +454,14 @@ func TestFiftyTapsAtOnce(t *testing.T) {
 			t.Errorf("tap %d got %q: applied out of order", i, a.Text)
 		}
 	}
-	msgs := u.c.Messages()[before:]
-	if len(msgs) != 50 {
-		t.Fatalf("%d replies, want exactly 50:\n%s", len(msgs), joined(msgs))
+	if msgs := u.c.Messages()[before:]; len(msgs) != 0 {
+		t.Errorf("%d new messages, want every screen in the pressed message:\n%s", len(msgs), joined(msgs))
 	}
-	for i, m := range msgs {
-		want := "Do you pay a fee?"
-		if i%2 == 1 {
-			want = "Which country?"
-		}
-		if !strings.Contains(m.Text, want) {
-			t.Fatalf("reply %d = %q, want %q: taps applied out of order", i, m.Text, want)
-		}
+	if n := e.fake.Stats().Edits - edits; n != 50 {
+		t.Errorf("%d edits, want one per tap (50)", n)
+	}
+	if last := u.c.Messages()[before-1]; !strings.Contains(last.Text, "Which country?") {
+		t.Errorf("after answer, Back x25 the message reads %q", last.Text)
 	}
 	for _, r := range e.fake.Rejections() {
 		if !strings.Contains(r.Description, "message is not modified") {

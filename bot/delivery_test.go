@@ -87,8 +87,11 @@ func TestFiftyCopiesOfOneTapAnsweredOnce(t *testing.T) {
 	if !c.Answered(id) {
 		t.Error("the query was not answered")
 	}
-	if got := c.Messages()[before:]; len(got) != 1 {
-		t.Errorf("the tap was applied %d times:\n%s", len(got), joined(got))
+	if got := c.Messages()[before:]; len(got) != 0 {
+		t.Errorf("the tap sent %d messages, want its question in the pressed message:\n%s", len(got), joined(got))
+	}
+	if m := c.Messages()[before-1]; m.Edits != 1 {
+		t.Errorf("the pressed message was edited %d times, want once: the tap applied once", m.Edits)
 	}
 	e.fake.AssertNoRejections(t)
 }

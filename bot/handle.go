@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"math"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -144,6 +145,9 @@ func (b *Bot) onButton(ctx context.Context, u *models.Update) {
 	// any other Bot API call. Not before the core: whether the tap is stale
 	// (and so gets a toast) depends on the session the core reads, and the
 	// core is back within the Redis timeouts even when Redis is down.
+	if first && resp.Toast == "" && len(resp.Replies) > 0 {
+		resp.Toast = b.busyNotice(chat, resp.Lang)
+	}
 	switch {
 	case first:
 		b.answer(ctx, q.ID, resp.Toast)
@@ -341,16 +345,46 @@ func (b *Bot) answer(ctx context.Context, id, toast string) {
 	}
 }
 
-// deliver edits the pressed message (when the response says so) and sends
-// the replies, in order. It stops at the first reply that cannot be sent.
+// busyAfter is the wait for the next message past which a tap's answer
+// says that many people are checking: a spinner that stops with nothing
+// new on screen for longer looks like a broken bot.
+const busyAfter = 3 * time.Second
+
+// busyNotice is the toast telling that the next question comes late, and
+// about when; "" when it comes soon.
+func (b *Bot) busyNotice(chat int64, lang string) string {
+	d := b.limit.expected(chat)
+	if d < busyAfter {
+		return ""
+	}
+	secs := int(math.Ceil(d.Seconds()))
+	return b.core.Content().Msgs.Text(lang, locales.Busy, false, map[string]any{"N": secs})
+}
+
+// deliver shows a response: the next question in the pressed message when
+// the response says so (one Bot API call), else an edit of the pressed
+// message (when the response has one) and the replies, in order. It stops
+// at the first reply that cannot be sent, and then tells the core that
+// the chat may have missed its screen, so that the chat's next request
+// shows it again.
 func (b *Bot) deliver(ctx context.Context, chatID int64, pressed int, resp convo.Response) {
-	if resp.Edit != nil && pressed != 0 {
-		err := b.call(ctx, chatID, func(ctx context.Context) error {
-			_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-				ChatID: chatID, MessageID: pressed, Text: formatHTML(*resp.Edit), ParseMode: models.ParseModeHTML,
-			})
-			return err
-		})
+	if resp.InPlace && pressed != 0 {
+		mark := shownMark(pressed, resp.Replies[0], resp.Trail)
+		if b.shown.is(chatID, mark) {
+			return // a double tap: the message shows this screen already
+		}
+		err := b.edit(ctx, chatID, pressed, resp.Replies[0], resp.Trail, true)
+		if err == nil {
+			b.shown.set(chatID, mark)
+		}
+		if err == nil || errors.Is(err, errBlocked) {
+			return
+		}
+		// Not editable (deleted, too old, or the call failed): a new
+		// message, as without InPlace.
+		b.log.Debug("editMessageText into the next question", "err", err)
+	} else if resp.Edit != nil && pressed != 0 {
+		err := b.edit(ctx, chatID, pressed, *resp.Edit, "", false)
 		if errors.Is(err, errBlocked) {
 			return // the user blocked the bot: nothing more can reach them
 		}
@@ -360,7 +394,7 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, pressed int, resp convo
 	}
 	for _, r := range resp.Replies {
 		err := b.call(ctx, chatID, func(ctx context.Context) error {
-			params := &tg.SendMessageParams{ChatID: chatID, Text: formatHTML(r), ParseMode: models.ParseModeHTML,
+			params := &tg.SendMessageParams{ChatID: chatID, Text: formatHTML(r, ""), ParseMode: models.ParseModeHTML,
 				LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()}}
 			if kb := keyboard(r.Buttons); kb != nil {
 				params.ReplyMarkup = kb
@@ -368,9 +402,39 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, pressed int, resp convo
 			_, err := b.api.SendMessage(ctx, params)
 			return err
 		})
-		if err != nil {
-			b.log.Warn("sendMessage failed", "err", err)
+		if errors.Is(err, errBlocked) {
 			return
 		}
+		if err != nil {
+			b.log.Warn("sendMessage failed", "err", err)
+			b.markUnsent(chatID)
+			return
+		}
+	}
+}
+
+// edit replaces the text of message id with r (and trail above it); with
+// buttons, r's buttons replace the message's, else the message loses its
+// buttons.
+func (b *Bot) edit(ctx context.Context, chatID int64, id int, r convo.Reply, trail string, buttons bool) error {
+	return b.call(ctx, chatID, func(ctx context.Context) error {
+		params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: id, Text: formatHTML(r, trail), ParseMode: models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()}}
+		if kb := keyboard(r.Buttons); buttons && kb != nil {
+			params.ReplyMarkup = kb
+		}
+		_, err := b.api.EditMessageText(ctx, params)
+		return err
+	})
+}
+
+// markUnsent tells the core that a chat's replies did not all go out. It
+// runs on its own short deadline: the delivery's context may be the one
+// that ended (shutdown).
+func (b *Bot) markUnsent(chatID int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := b.core.MarkUnsent(ctx, chatID); err != nil {
+		b.log.Warn("could not note a lost reply", "err", err)
 	}
 }

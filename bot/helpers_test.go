@@ -104,13 +104,21 @@ func (u *user) sync() {
 }
 
 // do runs act, waits until the bot handled it and returns the messages the
-// bot sent meanwhile.
+// bot showed meanwhile: those it edited (a tap's next question goes into
+// the pressed message), then those it sent.
 func (u *user) do(act func()) []tgfake.Message {
 	u.t.Helper()
-	n := len(u.c.Messages())
+	before := u.c.Messages()
 	act()
 	u.sync()
-	return u.c.Messages()[n:]
+	after := u.c.Messages()
+	var out []tgfake.Message
+	for i, m := range after[:len(before)] {
+		if m.Edits > before[i].Edits {
+			out = append(out, m)
+		}
+	}
+	return append(out, after[len(before):]...)
 }
 
 // say sends text and returns the bot's new messages.
@@ -130,6 +138,16 @@ func (u *user) allAnswered() {
 			u.t.Errorf("chat %d: callback query %s was never answered", u.c.ID, id)
 		}
 	}
+}
+
+// byID is the message with id among msgs (a zero Message if none).
+func byID(msgs []tgfake.Message, id int) tgfake.Message {
+	for _, m := range msgs {
+		if m.ID == id {
+			return m
+		}
+	}
+	return tgfake.Message{}
 }
 
 func joined(msgs []tgfake.Message) string {

@@ -83,8 +83,8 @@ func TestPressBehindAQueueIsAnsweredAtOnce(t *testing.T) {
 	if !e.done.wait(u.c.ID, u.sent, 30*time.Second) {
 		t.Fatal("the queue was not handled within 30 s")
 	}
-	if last := u.last(); !strings.Contains(last.Text, "Where did you find the offer?") {
-		t.Errorf("after the queue: %q, want the press applied last", last.Text)
+	if got := byID(u.c.Messages(), welcome.ID); !strings.Contains(got.Text, "Where did you find the offer?") {
+		t.Errorf("after the queue the pressed message reads %q, want the press applied last", got.Text)
 	}
 	u.allAnswered()
 	if st := e.fake.Stats(); st.ChatRateExceeded > 0 {

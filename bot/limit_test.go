@@ -49,34 +49,122 @@ func TestRateLimitsHold(t *testing.T) {
 	e.fake.AssertNoRejections(t)
 }
 
-// TestGroupBucketKeepsTwentyAMinute: a group's bucket lets through at most
-// 20 messages in any 60 seconds, however fast the bot would send; a
-// private chat keeps its one a second with a burst.
-func TestGroupBucketKeepsTwentyAMinute(t *testing.T) {
-	l := newLimiter(defaultLimits)
-	group, private := l.forChat(-1001), l.forChat(42)
-	if private.Limit() != 1 || private.Burst() != defaultLimits.burst {
-		t.Errorf("private chat: %v/s burst %d", private.Limit(), private.Burst())
-	}
-	t0 := time.Now()
-	var sent []time.Duration
-	for at := time.Duration(0); at < 5*time.Minute; at += 100 * time.Millisecond {
-		if group.AllowN(t0.Add(at), 1) {
-			sent = append(sent, at)
-		}
-	}
-	for i := range sent {
+// clock is a settable time for the pacer's tests.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newTestPacer(r rateLimits) (*pacer, *clock) {
+	c := &clock{t: time.Unix(1_800_000_000, 0)}
+	return newPacer(r, c.now), c
+}
+
+// maxInWindow is the most bookings in any window of length w.
+func maxInWindow(at []time.Time, w time.Duration) int {
+	most := 0
+	for i := range at {
 		n := 0
-		for _, s := range sent[i:] {
-			if s-sent[i] < time.Minute {
+		for _, t := range at {
+			if !t.Before(at[i]) && t.Sub(at[i]) < w {
 				n++
 			}
 		}
-		if n > groupPerMinute {
-			t.Fatalf("%d group messages in the minute from %v", n, sent[i])
+		most = max(most, n)
+	}
+	return most
+}
+
+// TestGroupBucketKeepsTwentyAMinute: a group gets at most 20 messages in
+// any 60 seconds, however fast the bot asks; and not much fewer.
+func TestGroupBucketKeepsTwentyAMinute(t *testing.T) {
+	p, c := newTestPacer(defaultLimits)
+	start := c.t
+	var sent []time.Time
+	for c.t.Sub(start) < 5*time.Minute {
+		bk := p.book(-1001)
+		if bk.at.Sub(start) < 5*time.Minute {
+			sent = append(sent, bk.at)
 		}
+		c.t = bk.at.Add(100 * time.Millisecond)
+	}
+	if n := maxInWindow(sent, time.Minute); n > groupPerMinute {
+		t.Errorf("%d group messages in a minute", n)
 	}
 	if len(sent) < 80 {
 		t.Errorf("only %d group messages in 5 minutes: the bucket is stricter than it needs to be", len(sent))
+	}
+}
+
+// TestPacerIsFairAndKeepsTheLimits: 120 chats ask at the same moment, one
+// of them for 6 messages. Overall, no second holds more than 30; each chat
+// keeps one a second after its burst; the chat with 6 does not hold back
+// the others, and a chat asking last is served last.
+func TestPacerIsFairAndKeepsTheLimits(t *testing.T) {
+	p, c := newTestPacer(defaultLimits)
+	t0 := c.t
+	var all []time.Time
+	var greedy []time.Time
+	for range 6 {
+		bk := p.book(1)
+		greedy = append(greedy, bk.at)
+		all = append(all, bk.at)
+	}
+	var others []time.Time
+	for chat := int64(2); chat <= 120; chat++ {
+		bk := p.book(chat)
+		others = append(others, bk.at)
+		all = append(all, bk.at)
+	}
+	if n := maxInWindow(all, time.Second); n > 30 {
+		t.Errorf("%d messages in one second, want at most 30", n)
+	}
+	if n := maxInWindow(greedy, time.Second); n > defaultLimits.burst+1 {
+		t.Errorf("one chat got %d messages in a second", n)
+	}
+	if d := greedy[5].Sub(t0); d < 2*time.Second {
+		t.Errorf("the 6th message of one chat after %v: its burst is %d at one a second", d, defaultLimits.burst)
+	}
+	// First come, first served: the others follow one another, and the
+	// greedy chat's later messages take slots only when its limit allows.
+	for i := 1; i < len(others); i++ {
+		if others[i].Before(others[i-1]) {
+			t.Fatalf("chat %d was booked before chat %d, which asked first", i+2, i+1)
+		}
+	}
+	last := others[len(others)-1].Sub(t0)
+	if last > 4200*time.Millisecond || last < 3500*time.Millisecond {
+		t.Errorf("the 125th message overall goes at %v, want about 125/30 s", last)
+	}
+	// What a new chat would wait is what the queue says.
+	if d := p.expected(999); d < last || d > last+100*time.Millisecond {
+		t.Errorf("expected wait %v, want just after %v", d, last)
+	}
+}
+
+// TestPacerReleasesWhatIsNotSent: a sender that gives up frees its slot.
+func TestPacerReleasesWhatIsNotSent(t *testing.T) {
+	p, _ := newTestPacer(defaultLimits)
+	first := p.book(1)
+	p.release(first)
+	if again := p.book(2); !again.at.Equal(first.at) {
+		t.Errorf("the released slot %v was not given again (got %v)", first.at, again.at)
+	}
+}
+
+// TestPacerWindowGuard: however the bookings went, at most 30 sends are
+// admitted within a second (plus margin).
+func TestPacerWindowGuard(t *testing.T) {
+	p, c := newTestPacer(defaultLimits)
+	for i := range 30 {
+		if d := p.admit(); d != 0 {
+			t.Fatalf("send %d held back %v", i+1, d)
+		}
+	}
+	if d := p.admit(); d <= 0 || d > time.Second+windowMargin {
+		t.Errorf("the 31st send in the same instant: wait %v", d)
+	}
+	c.t = c.t.Add(time.Second + windowMargin)
+	if d := p.admit(); d != 0 {
+		t.Errorf("after the window: wait %v", d)
 	}
 }

@@ -159,12 +159,16 @@ func sleep(ctx context.Context, d time.Duration) bool {
 
 // formatHTML renders a reply for parse_mode HTML: the head in bold, every
 // value escaped (messages are plain text, never markup).
-func formatHTML(r convo.Reply) string {
-	body := html.EscapeString(r.Body)
-	if r.Head == "" {
-		return body
+// A trail of earlier answers goes above, in italics.
+func formatHTML(r convo.Reply, trail string) string {
+	out := html.EscapeString(r.Body)
+	if r.Head != "" {
+		out = "<b>" + html.EscapeString(r.Head) + "</b>\n\n" + out
 	}
-	return "<b>" + html.EscapeString(r.Head) + "</b>\n\n" + body
+	if trail != "" {
+		out = "<i>" + html.EscapeString(trail) + "</i>\n\n" + out
+	}
+	return out
 }
 
 // keyboard turns button rows into an inline keyboard (nil for none).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -164,8 +165,10 @@ func soakUser(t *testing.T, u *user, r *rand.Rand, ct *convo.Content, lang strin
 		if len(got) == 0 {
 			t.Fatalf("answer %d to %q: no reply", k+1, q.Text)
 		}
-		if verdictLang(ct, got[0].Text) != "" {
-			checkVerdict(t, ct, got, lang)
+		// The verdict follows the last question (edited to show the
+		// answer); a next question is in the pressed message, or new.
+		if i := slices.IndexFunc(got, func(m tgfake.Message) bool { return verdictLang(ct, m.Text) != "" }); i >= 0 {
+			checkVerdict(t, ct, got[i:], lang)
 			break
 		}
 		q = got[len(got)-1]

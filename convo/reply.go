@@ -59,6 +59,11 @@ type Response struct {
 	// seen it: a repeat of a tap already applied, or a request after a
 	// reply was lost. A channel that can shows it in the pressed message.
 	Resent bool
+	// InPlace says the one reply is the next question after a tap on the
+	// question on screen: a channel that can edit the pressed message
+	// into it sends nothing new (one message per tap, not two: at an
+	// event, Telegram's 30 messages a second are what limits the bot).
+	InPlace bool
 	// Trail is the last few answers, one "✓ answer" line each (empty when
 	// the screen is not a question). A channel that turns the answered
 	// question into the next one shows it above the question.

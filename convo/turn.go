@@ -150,7 +150,7 @@ func (t *turn) command(name, arg string) Response {
 		if t.sess.State.Step == "" {
 			return t.respond(t.start(flows.Start)...)
 		}
-		return t.respond(t.advance(flows.Input{Kind: flows.Back})...)
+		return t.inPlace(t.respond(t.advance(flows.Input{Kind: flows.Back})...))
 	case CmdHelp:
 		if st := t.sess.State; len(st.Answers) > 0 && !flows.InEmergency(t.ct.Flow, st.Step) {
 			t.sess.Paused = &st // keep the answers: the user may come back to them
@@ -287,7 +287,7 @@ func (t *turn) button() Response {
 		if tok.Step != "" && tok.Step != t.sess.State.Step {
 			return stale() // Back from a question no longer on screen: a double tap
 		}
-		return t.respond(t.advance(flows.Input{Kind: flows.Back})...)
+		return t.inPlace(t.respond(t.advance(flows.Input{Kind: flows.Back})...))
 	case flows.TokRestart:
 		switch tok.Choice {
 		case flows.RestartAsk:
@@ -340,7 +340,18 @@ func (t *turn) answer(step, choice string, edit bool) Response {
 	resp.Lang = t.sess.Lang
 	resp.Replies = append(t.pre, t.screen()...)
 	resp.Done = t.done()
-	resp.Trail = t.trail()
+	if edit {
+		resp = t.inPlace(resp)
+	}
+	return resp
+}
+
+// inPlace marks a response to a tap on the question on screen that is
+// one question, to be shown in the pressed message, with the trail.
+func (t *turn) inPlace(resp Response) Response {
+	if len(resp.Replies) == 1 && len(resp.Replies[0].Buttons) > 0 && !t.done() {
+		resp.InPlace, resp.Trail = true, t.trail()
+	}
 	return resp
 }
 
@@ -376,7 +387,9 @@ func (t *turn) again() Response {
 	}
 	resp := t.respond(screen...)
 	resp.Resent = true
-	resp.Trail = t.trail()
+	if t.req.Kind == KindButton {
+		resp = t.inPlace(resp)
+	}
 	return resp
 }
 

@@ -43,6 +43,7 @@ var codeFields = map[string][]string{
 	VerdictILO:     {"List"},
 	Share:          {"Link"},
 	PrivateOnly:    {"Link"},
+	Busy:           {"N"},
 }
 
 // FieldsOf lists the fields the bot fills when it renders message id (or

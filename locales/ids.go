@@ -7,6 +7,7 @@ const (
 	Reprompt       = "ui.reprompt"          // typed text that is not an answer
 	TryAgain       = "ui.try_again"         // storage down: try again in a minute
 	Stale          = "ui.stale"             // toast for an old or unknown button (<=200 chars)
+	Busy           = "ui.busy"              // toast: many people at once; {{.N}} until the next question (<=200 chars)
 	Progress       = "ui.progress"          // {{.N}}: this question's number, {{.Left}}: about how many follow
 	ProgressLast   = "ui.progress_last"     // {{.N}}: the last question's number
 	RestartConfirm = "ui.restart_confirm"   // Start again pressed mid-check: sure?
@@ -57,7 +58,7 @@ const (
 
 // CodeIDs are all message IDs above.
 var CodeIDs = []string{
-	Reprompt, TryAgain, Stale, Progress, ProgressLast, RestartConfirm, BtnRestartYes, BtnRestartNo, Chosen, BtnBack, BtnRestart, BtnHelp,
+	Reprompt, TryAgain, Stale, Busy, Progress, ProgressLast, RestartConfirm, BtnRestartYes, BtnRestartNo, Chosen, BtnBack, BtnRestart, BtnHelp,
 	BtnLanguage, BtnResume, FlowChanged, Expired, Forgotten, Privacy, PrivateOnly,
 	LanguageSet, VerdictReasons, MoreReasons, VerdictILO, VerdictSteps, VerdictActions, VerdictContact,
 	Share, ShareButton, WhatsApp, EndHint, EmergencyMore, AnswerYes, AnswerNo,

@@ -228,6 +228,38 @@ func settled(t *testing.T, c *tgfake.Chat, n int) []tgfake.Message {
 	}
 }
 
+// changed waits until the chat shows something new since before (a new
+// message, or an edit: a tap's next question goes into the pressed
+// message), then until it settles, and returns the messages.
+func changed(t *testing.T, c *tgfake.Chat, before []tgfake.Message) []tgfake.Message {
+	t.Helper()
+	state := func(ms []tgfake.Message) [2]int {
+		edits := 0
+		for _, m := range ms {
+			edits += m.Edits
+		}
+		return [2]int{len(ms), edits}
+	}
+	was := state(before)
+	deadline := time.Now().Add(waitLong)
+	for state(c.Messages()) == was {
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing new after %d messages", len(before))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	last := [2]int{-1, -1}
+	for {
+		msgs := c.Messages()
+		if now := state(msgs); now != last {
+			last = now
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		return msgs
+	}
+}
+
 // converse does a whole check in a new chat, tapping the first answer of
 // every question (one answer typed), and returns the chat.
 func converse(t *testing.T, e *runEnv) *tgfake.Chat {
@@ -249,7 +281,7 @@ func converse(t *testing.T, e *runEnv) *tgfake.Chat {
 		} else if id := c.Press(last.ID, data); !c.WaitAnswered(id, waitLong) {
 			t.Fatalf("callback %q was not answered", data)
 		}
-		msgs = settled(t, c, len(msgs)+1)
+		msgs = changed(t, c, msgs)
 	}
 }
 
@@ -500,7 +532,7 @@ func TestRunRestartContinues(t *testing.T) {
 				if id := c.Press(last.ID, firstAnswer(last)); !c.WaitAnswered(id, waitLong) {
 					t.Fatal("tap not answered")
 				}
-				msgs = settled(t, c, len(msgs)+1)
+				msgs = changed(t, c, msgs)
 			}
 			at := msgs[len(msgs)-1]
 			e.stop(t, e.cancel)
@@ -513,7 +545,7 @@ func TestRunRestartContinues(t *testing.T) {
 			if a, _ := c.Answer(id); a.Text != "" {
 				t.Errorf("tap after the restart got a toast %q (stale or expired?)", a.Text)
 			}
-			msgs = settled(t, c, len(msgs)+1)
+			msgs = changed(t, c, msgs)
 			next := msgs[len(msgs)-1]
 			if firstAnswer(next) == "" || next.Text == at.Text || strings.Contains(next.Text, "Welcome") {
 				t.Errorf("after the restart: %q, want the question after %q", next.Text, at.Text)

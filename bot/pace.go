@@ -1,0 +1,248 @@
+package bot
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+)
+
+// rateLimits are the outgoing-message limits: messages per second overall
+// and per chat, and the per-chat burst. A rate <= 0 means unlimited.
+type rateLimits struct {
+	global, perChat float64
+	burst           int
+}
+
+// defaultLimits are Telegram's: about 30 messages per second overall and
+// one per second per chat, with short bursts (of about 5; one short of
+// that here, for the jitter of the network).
+var defaultLimits = rateLimits{global: 30, perChat: 1, burst: 4}
+
+// WithRateLimits replaces the outgoing-message limits (by default about 30
+// messages per second overall and one per second per chat, bursts of 4, as
+// Telegram allows). A rate <= 0 means unlimited. It is for load tests and
+// self-hosted Bot API servers with other limits.
+func WithRateLimits(global, perChat float64, burst int) Option {
+	return func(c *config) { c.limits = rateLimits{global: global, perChat: perChat, burst: burst} }
+}
+
+// Telegram's 20 messages a minute in a group (chat ids below zero), with
+// groupBurst of them at once: at most groupBurst+60*rate = 20 in a minute.
+const (
+	groupPerMinute = 20
+	groupBurst     = 2
+)
+
+// windowMargin widens the one-second window the overall limit is kept in:
+// a message sent on time can arrive bunched with the next after network
+// jitter, and Telegram counts arrivals.
+const windowMargin = 25 * time.Millisecond
+
+// maxPacedChats bounds the chats whose pace is remembered; past it, those
+// whose allowance is full again are forgotten (they lose nothing).
+const maxPacedChats = 10000
+
+// pacer keeps outgoing messages within Telegram's limits, first come first
+// served. Each message books the earliest send time its chat's allowance
+// and the overall rate allow, in the order messages ask: a chat whose turn
+// comes waits for nobody who asked after it, and nobody waits for a chat
+// that must hold back for its own limit (the overall time slots it does
+// not need stay free). Booking also tells how long a new message would
+// wait, which the bot says to people when it is long.
+type pacer struct {
+	now   func() time.Time
+	every time.Duration // overall: one send per slot; 0 for unlimited
+	chat  bucket        // private chats
+	group bucket        // groups
+
+	mu     sync.Mutex
+	booked map[int64]struct{} // overall slots taken, by index (time / every)
+	swept  int64              // slots below this index are gone from booked
+	chats  map[int64]*allowance
+	recent []time.Time // the latest overall sends, oldest first, at most global
+	global int
+}
+
+// bucket is a token bucket's rate (as the time one token takes) and size.
+type bucket struct {
+	every time.Duration // 0 for unlimited
+	burst int
+}
+
+// allowance is one chat's bucket as of its latest booking.
+type allowance struct {
+	at     time.Time // the latest booked send (may be in the future)
+	tokens float64   // left after it
+}
+
+func newPacer(r rateLimits, now func() time.Time) *pacer {
+	p := &pacer{now: now, booked: map[int64]struct{}{}, chats: map[int64]*allowance{}}
+	if r.global > 0 {
+		// Rounded up: 31 slots must not fit in one second.
+		p.every = time.Duration(math.Ceil(float64(time.Second) / r.global))
+		p.global = int(r.global)
+	}
+	if r.perChat > 0 {
+		p.chat = bucket{every: time.Duration(float64(time.Second) / r.perChat), burst: max(r.burst, 1)}
+		p.group = bucket{every: time.Minute / (groupPerMinute - groupBurst), burst: groupBurst}
+	}
+	return p
+}
+
+// booking is a send time taken for one message.
+type booking struct {
+	at   time.Time
+	slot int64 // the overall slot, -1 for none
+}
+
+// book takes the earliest send time for one message to chat.
+func (p *pacer) book(chat int64) booking {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.take(chat, true)
+}
+
+// expected is how long a message to chat asked for now would wait.
+func (p *pacer) expected(chat int64) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.take(chat, false).at.Sub(p.now())
+}
+
+// take finds (and with keep, books) chat's next send time. Call with mu held.
+func (p *pacer) take(chat int64, keep bool) booking {
+	now := p.now()
+	b := p.chat
+	if chat < 0 {
+		b = p.group
+	}
+	a := p.chats[chat]
+	if a == nil {
+		a = &allowance{at: now, tokens: float64(b.burst)}
+	}
+	at := a.at
+	if now.After(at) {
+		at = now
+	}
+	if b.every > 0 {
+		// Tokens refill from the latest booking on; the first whole token
+		// after it is the chat's earliest time.
+		if need := 1 - a.refill(at, b); need > 0 {
+			at = at.Add(time.Duration(need * float64(b.every)))
+		}
+	}
+	slot := int64(-1)
+	if p.every > 0 {
+		p.sweep(now)
+		slot = (at.UnixNano() + int64(p.every) - 1) / int64(p.every)
+		for {
+			if _, taken := p.booked[slot]; !taken {
+				break
+			}
+			slot++
+		}
+		at = time.Unix(0, slot*int64(p.every))
+	}
+	if !keep {
+		return booking{at: at, slot: slot}
+	}
+	if slot >= 0 {
+		p.booked[slot] = struct{}{}
+	}
+	if b.every > 0 {
+		a.tokens, a.at = a.refill(at, b)-1, at
+		if _, ok := p.chats[chat]; !ok {
+			if len(p.chats) >= maxPacedChats {
+				p.forget(now)
+			}
+			p.chats[chat] = a
+		}
+	}
+	return booking{at: at, slot: slot}
+}
+
+// refill is the chat's tokens at t (not before its latest booking).
+func (a *allowance) refill(t time.Time, b bucket) float64 {
+	if b.every == 0 {
+		return float64(b.burst)
+	}
+	return min(float64(b.burst), a.tokens+float64(t.Sub(a.at))/float64(b.every))
+}
+
+// sweep drops slots that are past. Call with mu held.
+func (p *pacer) sweep(now time.Time) {
+	nowSlot := now.UnixNano() / int64(p.every)
+	if nowSlot-p.swept < int64(time.Second/p.every) && len(p.booked) < 4*p.global+64 {
+		return
+	}
+	for s := range p.booked {
+		if s < nowSlot {
+			delete(p.booked, s)
+		}
+	}
+	p.swept = nowSlot
+}
+
+// forget drops the chats whose allowance is full again. Call with mu held.
+func (p *pacer) forget(now time.Time) {
+	for id, a := range p.chats {
+		b := p.chat
+		if id < 0 {
+			b = p.group
+		}
+		if !a.at.After(now) && a.refill(now, b) >= float64(b.burst) {
+			delete(p.chats, id)
+		}
+	}
+}
+
+// release gives back a booking that will not be used (its sender gave up).
+func (p *pacer) release(bk booking) {
+	if bk.slot < 0 {
+		return
+	}
+	p.mu.Lock()
+	delete(p.booked, bk.slot)
+	p.mu.Unlock()
+}
+
+// wait books a send time for one message to chat and waits for it. Then,
+// as a last guard against a timer that fired late next to one on time, it
+// waits until at most global-1 messages went out in the last second (plus
+// a margin), and counts this one.
+func (p *pacer) wait(ctx context.Context, chat int64) error {
+	bk := p.book(chat)
+	if d := bk.at.Sub(p.now()); d > 0 && !sleep(ctx, d) {
+		p.release(bk)
+		return ctx.Err()
+	}
+	if p.global == 0 {
+		return nil
+	}
+	for {
+		d := p.admit()
+		if d <= 0 {
+			return nil
+		}
+		if !sleep(ctx, d) {
+			return ctx.Err()
+		}
+	}
+}
+
+// admit counts one send now, or says how long to wait for room in the
+// window.
+func (p *pacer) admit() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	if len(p.recent) >= p.global {
+		if d := p.recent[0].Add(time.Second + windowMargin).Sub(now); d > 0 {
+			return d
+		}
+		p.recent = p.recent[1:]
+	}
+	p.recent = append(p.recent, now)
+	return 0
+}
