@@ -73,6 +73,9 @@ func (c *Core) Content() *Content { return c.content.Load() }
 func (c *Core) Handle(ctx context.Context, req Request) Response {
 	ct := c.content.Load()
 	chat := c.keyer.Chat(req.ChatID)
+	if req.Visitor != "" {
+		chat = c.keyer.Visitor(req.Visitor)
+	}
 	lang := locales.Match(req.LangHint)
 	for range maxAttempts {
 		rec, err := c.store.Load(ctx, chat, req.UpdateID)

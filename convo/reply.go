@@ -26,11 +26,17 @@ const (
 	CmdLanguage = "language"
 	CmdPrivacy  = "privacy"
 	CmdForget   = "forget"
+	// CmdShow shows the screen the check is at, changing nothing (a web
+	// page loaded again); with no check begun it starts one.
+	CmdShow = "show"
 )
 
 // Request is one user action from any channel.
 type Request struct {
 	ChatID int64
+	// Visitor is a web visitor's random id (from a cookie); when set it
+	// keys the session instead of ChatID, in a space of its own.
+	Visitor string
 	// UpdateID identifies a delivery for de-duplication; 0 for none.
 	UpdateID int64
 	// LangHint is the channel's idea of the user's language (an IETF tag);

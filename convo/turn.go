@@ -160,6 +160,11 @@ func (t *turn) command(name, arg string) Response {
 		return t.switchLanguage(otherLang(t.sess.Lang))
 	case CmdPrivacy:
 		return t.respond(Reply{Body: t.r().t(locales.Privacy, nil)})
+	case CmdShow:
+		if t.sess.State.Step == "" {
+			return t.respond(t.start(flows.Start)...)
+		}
+		return t.respond(t.screen()...)
 	case CmdForget:
 		t.forget = true
 		return t.respond(Reply{Body: t.r().t(locales.Forgotten, nil)})

@@ -44,6 +44,7 @@ var codeFields = map[string][]string{
 	Share:          {"Link"},
 	PrivateOnly:    {"Link"},
 	Busy:           {"N"},
+	WebKioskIdle:   {"N"},
 }
 
 // FieldsOf lists the fields the bot fills when it renders message id (or

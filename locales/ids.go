@@ -54,6 +54,21 @@ const (
 	CmdLanguage = "cmd.language"
 	CmdPrivacy  = "cmd.privacy"
 	CmdForget   = "cmd.forget"
+
+	// The web channel's own words (package web).
+	WebTitle         = "web.title"          // the page's title and heading
+	WebPrivacy       = "web.privacy"        // button label: the privacy text
+	WebForget        = "web.forget"         // button label: delete my answers now
+	WebTypeLabel     = "web.type_label"     // label of the text box under a question
+	WebSend          = "web.send"           // button label: send the typed text
+	WebOutOfDate     = "web.out_of_date"    // a form that was old, forged or without its cookie: nothing changed
+	WebTooMany       = "web.too_many"       // too many requests from one address
+	WebContinue      = "web.continue"       // link label: back to the check (after privacy or delete)
+	WebKioskIdle     = "web.kiosk_idle"     // kiosk: {{.N}} seconds until the screen clears itself
+	WebKioskTelegram = "web.kiosk_telegram" // kiosk verdict: the QR code continues on Telegram
+	WebKioskPhoto    = "web.kiosk_photo"    // kiosk verdict: photograph the contacts
+	WebKioskDone     = "web.kiosk_done"     // kiosk: button label that clears the screen for the next person
+	WebQRAlt         = "web.qr_alt"         // kiosk: the QR code's text alternative
 )
 
 // CodeIDs are all message IDs above.
@@ -64,4 +79,5 @@ var CodeIDs = []string{
 	Share, ShareButton, WhatsApp, EndHint, EmergencyMore, AnswerYes, AnswerNo,
 	ListenQuestion, ListenNone, ListenOne, ListenMany, ListenNothing, ListenSuggest, ListenDiffers, ListenWas,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
+	WebTitle, WebPrivacy, WebForget, WebTypeLabel, WebSend, WebOutOfDate, WebTooMany, WebContinue, WebKioskIdle, WebKioskTelegram, WebKioskPhoto, WebKioskDone, WebQRAlt,
 }

@@ -48,6 +48,15 @@ func (k Keyer) Chat(chatID int64) Chat {
 	return Chat{hash: hex.EncodeToString(m.Sum(nil)[:16])}
 }
 
+// Visitor returns the storage identity of a web visitor's random id. The
+// prefix keeps it apart from every chat id: a decimal number never hashes
+// the same text.
+func (k Keyer) Visitor(id string) Chat {
+	m := hmac.New(sha256.New, k.secret)
+	m.Write([]byte("web:" + id))
+	return Chat{hash: hex.EncodeToString(m.Sum(nil)[:16])}
+}
+
 // LogID is a short prefix of the hash: enough to follow one conversation in
 // the logs, useless to find the person.
 func (c Chat) LogID() string { return c.hash[:8] }

@@ -17,6 +17,7 @@ const usage = `selfcheck: a self-check for job offers abroad, on Telegram or in 
 Usage:
   selfcheck chat [--lang id|en]              a self-check in the terminal (no token, no Redis needed)
   selfcheck run                              the Telegram bot (long polling; see README for settings)
+  selfcheck web [--listen ADDR] [--kiosk]    the check as web pages (--kiosk: a shared screen at a booth)
   selfcheck validate [FILES or DIRS]         check flows and locale files; exit 1 on any problem
   selfcheck graph [FLOW.yaml] [--format mermaid|dot]
                                              draw a flow as a diagram
@@ -59,6 +60,7 @@ func commands() map[string]command {
 		"qr":       cmdQR,
 		"stats":    cmdStats,
 		"version":  cmdVersion,
+		"web":      cmdWeb,
 	}
 }
 

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"embed"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/locales"
+)
+
+//go:embed assets
+var assets embed.FS
+
+var pageTmpl = template.Must(template.ParseFS(assets, "assets/page.html"))
+
+// maxForm bounds a post: a pasted job ad fits many times over.
+const maxForm = 32 << 10
+
+// maxText is the longest typed text passed on, in bytes, as on Telegram.
+const maxText = 4096
+
+// commands a form may send (the buttons in the header and footer) or a
+// visitor may type, as in the terminal.
+var commands = map[string]bool{
+	convo.CmdStart: true, convo.CmdRestart: true, convo.CmdBack: true, convo.CmdHelp: true,
+	convo.CmdLanguage: true, convo.CmdPrivacy: true, convo.CmdForget: true,
+}
+
+// page shows the screen the visitor's check is at; a new visitor gets a
+// cookie and the welcome.
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	resp, id := s.current(w, r)
+	s.render(w, r, http.StatusOK, id, resp, "")
+}
+
+// current shows the screen the check is at, changing nothing, or starts a
+// check for a new visitor (who gets a cookie).
+func (s *Server) current(w http.ResponseWriter, r *http.Request) (convo.Response, string) {
+	id := visitor(r)
+	if id == "" {
+		id = newVisitor()
+		s.setVisitor(w, r, id)
+		return s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdStart, Text: s.opt.Start}), id
+	}
+	return s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdShow, Text: s.opt.Start}), id
+}
+
+func (s *Server) handle(r *http.Request, id string, req convo.Request) convo.Response {
+	req.Visitor, req.LangHint = id, acceptLang(r)
+	return s.core.Handle(r.Context(), req)
+}
+
+// post applies one form: a button (d), a header or footer command (cmd),
+// or typed text (text). A form that is not the visitor's own, or holds
+// anything else, changes nothing and shows where the check is.
+func (s *Server) post(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	id := visitor(r)
+	if !s.checkPost(r, id) {
+		s.outOfDate(w, r)
+		return
+	}
+	req, ok := formRequest(r)
+	if !ok {
+		s.outOfDate(w, r)
+		return
+	}
+	resp := s.handle(r, id, req)
+	if req.Kind == convo.KindCommand && req.Command == convo.CmdForget {
+		// Nothing of the old id is left; a new one starts clean.
+		id = newVisitor()
+		s.setVisitor(w, r, id)
+	}
+	notice := resp.Toast
+	if len(resp.Replies) == 0 {
+		// A stale or repeated button: the toast says so, above the screen
+		// the check is at.
+		resp, id = s.current(w, r)
+	}
+	s.render(w, r, http.StatusOK, id, resp, notice)
+}
+
+// formRequest reads the one thing a form sends.
+func formRequest(r *http.Request) (convo.Request, bool) {
+	d, cmd, text := r.PostFormValue("d"), r.PostFormValue("cmd"), strings.TrimSpace(r.PostFormValue("text"))
+	switch {
+	case d != "" && cmd == "" && text == "":
+		return convo.Request{Kind: convo.KindButton, Data: d}, true
+	case cmd != "" && d == "" && text == "":
+		return convo.Request{Kind: convo.KindCommand, Command: cmd}, commands[cmd]
+	case text != "" && d == "" && cmd == "":
+		if len(text) > maxText {
+			return convo.Request{}, false
+		}
+		if name, ok := strings.CutPrefix(text, "/"); ok {
+			name, arg, _ := strings.Cut(name, " ")
+			return convo.Request{Kind: convo.KindCommand, Command: name, Text: arg}, commands[name]
+		}
+		return convo.Request{Kind: convo.KindText, Text: text}, true
+	}
+	return convo.Request{}, false
+}
+
+// outOfDate answers a form that was old, forged, or came without its
+// cookie: status 403, a line saying nothing changed, and the screen the
+// check is at.
+func (s *Server) outOfDate(w http.ResponseWriter, r *http.Request) {
+	resp, id := s.current(w, r)
+	s.render(w, r, http.StatusForbidden, id, resp, s.text(resp.Lang, locales.WebOutOfDate, nil))
+}
+
+// reset ends a visit: the session is deleted and the browser gets a new
+// id, so nothing of the visit can be shown again (the kiosk's "next
+// person", and its idle timer).
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	id := visitor(r)
+	if !s.checkPost(r, id) {
+		s.outOfDate(w, r)
+		return
+	}
+	s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdForget})
+	s.setVisitor(w, r, newVisitor())
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// tooMany answers a client over its request limit.
+func (s *Server) tooMany(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", "60")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusTooManyRequests)
+	_, _ = w.Write([]byte(s.text(acceptLang(r), locales.WebTooMany, nil) + "\n"))
+}
+
+func (s *Server) qrCode(w http.ResponseWriter, r *http.Request) {
+	if s.qr == nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "max-age=86400")
+	_, _ = w.Write(s.qr)
+}
+
+func asset(name, ctype string) http.HandlerFunc {
+	data, err := assets.ReadFile("assets/" + name)
+	if err != nil {
+		panic(err) // embedded at build time: cannot be missing
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Cache-Control", "max-age=86400")
+		_, _ = w.Write(data)
+	}
+}
+
+func (s *Server) text(lang, id string, data map[string]any) string {
+	return s.core.Content().Msgs.Text(lang, id, false, data)
+}
+
+// acceptLang is the visitor's language from Accept-Language: the first of
+// Indonesian and English in their order of preference; English otherwise,
+// as on Telegram.
+func acceptLang(r *http.Request) string {
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err != nil {
+		return "en"
+	}
+	for _, t := range tags {
+		base, _ := t.Base()
+		switch base.String() {
+		case "id", "in":
+			return "id"
+		case "en":
+			return "en"
+		}
+	}
+	return "en"
+}
