@@ -34,9 +34,10 @@ type Config struct {
 
 // The commands that take settings.
 var (
-	cmdsServe = []string{"run", "chat", "stats"} // content, store and logs
-	cmdsLink  = []string{"run", "link", "qr"}    // the bot's name and campaign links
+	cmdsServe = []string{"run", "chat", "stats", "web"} // content, store and logs
+	cmdsLink  = []string{"run", "link", "qr"}           // the bot's name and campaign links
 	cmdsRun   = []string{"run"}
+	cmdsKiosk = []string{"run", "link", "qr", "web"} // campaign links, and the web kiosk's
 )
 
 // settings are every setting, each declared once; the README's table is
@@ -55,10 +56,10 @@ var settings = []setting{
 			c.RateLimits, err = parseRateLimits(v)
 			return err
 		}},
-	{Flag: "campaign-key", Env: "CAMPAIGN_KEY", None: "(none: every campaign counts under `other`)", Secret: true, Cmds: cmdsLink,
+	{Flag: "campaign-key", Env: "CAMPAIGN_KEY", None: "(none: every campaign counts under `other`)", Secret: true, Cmds: cmdsKiosk,
 		Help: "secret that signs campaign links: at least 32 random characters; `selfcheck link` and `qr` need the same one",
 		Set:  func(c *Config, v string) error { c.CampaignKey = v; return nil }},
-	{Flag: "bot-username", Env: "BOT_USERNAME", None: "asked of Telegram (getMe)", Cmds: cmdsLink,
+	{Flag: "bot-username", Env: "BOT_USERNAME", None: "asked of Telegram (getMe)", Cmds: cmdsKiosk,
 		Help: "the bot's username, for share links",
 		Set:  func(c *Config, v string) error { c.BotName = v; return nil }},
 	{Flag: "admin-chat-ids", Env: "ADMIN_CHAT_IDS", None: "(none)", Cmds: cmdsRun,

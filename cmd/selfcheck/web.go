@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/campaign"
@@ -24,32 +25,26 @@ const kioskTTL = 30 * time.Minute
 func cmdWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("web", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, "web [flags]", "The check as web pages, for any browser; --kiosk for a shared screen at a booth.")
 	var cfg Config
-	cfg.bind(fs)
-	listen := fs.String("listen", env("WEB_LISTEN", "127.0.0.1:8081"), "address to serve the pages on (env WEB_LISTEN)")
+	cfg.bind(fs, "web")
+	listen := fs.String("listen", "127.0.0.1:8081", "address to serve the pages on")
 	kiosk := fs.Bool("kiosk", false, "kiosk mode: a shared screen that clears itself after --idle and keeps nothing beyond a visit")
 	idle := fs.Duration("idle", 90*time.Second, "kiosk: how long an untouched screen waits before it clears")
 	name := fs.String("campaign", "", "count every check under this campaign (needs CAMPAIGN_KEY)")
 	lang := fs.String("lang", "", "with --campaign: start every check in this language (id or en); empty follows the browser")
 	secure := fs.Bool("secure-cookie", false, "mark the cookie Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
 	trustProxy := fs.Bool("trust-proxy", false, "limit requests by the last X-Forwarded-For address (only behind a proxy that sets it)")
-	var campaignKey string
-	secretVar(fs, &campaignKey, "campaign-key", "CAMPAIGN_KEY", "secret that signs campaign links (env CAMPAIGN_KEY)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, 0); !ok {
+		return code
 	}
-	ttlGiven := env("SESSION_TTL", "") != ""
+	campaignKey := cfg.CampaignKey
+	ttlGiven := os.Getenv("SESSION_TTL") != ""
 	fs.Visit(func(f *flag.Flag) { ttlGiven = ttlGiven || f.Name == "session-ttl" })
 	if *kiosk && !ttlGiven {
 		cfg.SessionTTL = kioskTTL
 	}
 	fail := func(err error) int { fmt.Fprintln(stderr, "web:", err); return 2 }
-	if fs.NArg() > 0 {
-		return fail(fmt.Errorf("unexpected argument %q (see selfcheck web --help)", fs.Arg(0)))
-	}
 	if err := cfg.checkEnv(); err != nil {
 		return fail(err)
 	}
