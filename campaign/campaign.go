@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/selfcheck-id/selfcheck/locales"
 )
 
 // payloadRe is what Telegram allows in a start payload.
@@ -64,8 +66,8 @@ func (k *Keys) Payload(name, lang string) (string, error) {
 	if len(k.key) == 0 {
 		return "", fmt.Errorf("no campaign key: set CAMPAIGN_KEY to the bot's")
 	}
-	if lang != "" && lang != "id" && lang != "en" {
-		return "", fmt.Errorf("language %q: use id or en", lang)
+	if lang != "" && !locales.Supported(lang) {
+		return "", fmt.Errorf("language %q: use one of %s", lang, strings.Join(locales.Languages(), ", "))
 	}
 	if err := CheckName(name); err != nil {
 		return "", err
@@ -137,7 +139,7 @@ func Parse(p string) (code, lang string) {
 	if !payloadRe.MatchString(p) {
 		return "", ""
 	}
-	if i := strings.LastIndexByte(p, '-'); i >= 0 && (p[i+1:] == "id" || p[i+1:] == "en") {
+	if i := strings.LastIndexByte(p, '-'); i >= 0 && locales.Supported(p[i+1:]) {
 		return p[:i], p[i+1:]
 	}
 	return p, ""

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
@@ -77,6 +78,9 @@ func Check(set *flows.Set, msgs *locales.Catalog, flowID string) (*Content, yaml
 			return nil, ps
 		}
 		codeIDs = append(slices.Clone(codeIDs), rules.MessageIDs()...)
+	}
+	if ps := servedLanguages(msgs); len(ps) > 0 {
+		return nil, ps
 	}
 	if ps := flows.Validate(set, msgs, codeIDs); len(ps) > 0 {
 		return nil, ps
@@ -236,4 +240,27 @@ func longestCountry(c *Content, lang string) string {
 		}
 	}
 	return best
+}
+
+// servedLanguages reports message files for another set of languages than
+// the bot's (locales.Languages, the files built into it): a file for a
+// language the bot does not know would never be served, and a missing one
+// would show users message IDs. A language is added by adding its file to
+// locales/ in the source.
+func servedLanguages(msgs *locales.Catalog) yamlcheck.Problems {
+	var ps yamlcheck.Problems
+	want := strings.Join(locales.Languages(), ".yaml, ") + ".yaml"
+	have := msgs.Languages()
+	for _, l := range have {
+		if !locales.Supported(l) {
+			ps = append(ps, yamlcheck.Problem{File: "locales/" + l + ".yaml",
+				Msg: "the bot serves " + want + " (the message files built into it), so " + l + ".yaml would never be served: add a language to locales/ in the source and build again"})
+		}
+	}
+	for _, l := range locales.Languages() {
+		if !slices.Contains(have, l) {
+			ps = append(ps, yamlcheck.Problem{File: "locales/" + l + ".yaml", Msg: "missing: the bot serves " + want + ", and users of " + l + " would read message IDs"})
+		}
+	}
+	return ps
 }

@@ -36,18 +36,35 @@ type Core struct {
 	now       func() time.Time
 	nonce     func() string
 	observers []Observer
-	vars      map[string]map[string]any // per language, see renderer.vars
+	vars      atomic.Pointer[contentVars] // of the content served, see varsOf
 	unsure    unsureChats               // see MarkUnsent
 }
 
 // NewCore returns a core serving content from store.
 func NewCore(content *Content, store *session.Store, keyer session.Keyer, log *slog.Logger) *Core {
-	c := &Core{store: store, keyer: keyer, log: log, now: time.Now, nonce: newNonce, vars: map[string]map[string]any{}}
-	for _, lang := range []string{"id", "en"} {
-		c.vars[lang] = map[string]any{"Kept": locales.Duration(lang, store.TTL())}
-	}
+	c := &Core{store: store, keyer: keyer, log: log, now: time.Now, nonce: newNonce}
 	c.content.Store(content)
 	return c
+}
+
+// contentVars are the values every message of a content gets, per
+// language (see renderer.vars): worked out once per content, since the
+// words for {{.Kept}} come from its message files.
+type contentVars struct {
+	ct   *Content
+	vars map[string]map[string]any
+}
+
+func (c *Core) varsOf(ct *Content) map[string]map[string]any {
+	if v := c.vars.Load(); v != nil && v.ct == ct {
+		return v.vars
+	}
+	v := &contentVars{ct: ct, vars: map[string]map[string]any{}}
+	for _, lang := range ct.Msgs.Languages() {
+		v.vars[lang] = map[string]any{"Kept": ct.Msgs.Duration(lang, c.store.TTL())}
+	}
+	c.vars.Store(v)
+	return v.vars
 }
 
 // Observe adds an observer of outcomes (metrics, statistics). Call it
@@ -88,7 +105,7 @@ func (c *Core) Handle(ctx context.Context, req Request) Response {
 		if c.unsure.has(chat) {
 			rec.Unsent = true
 		}
-		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink, campaigns: c.Campaigns, vars: c.vars}
+		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink, campaigns: c.Campaigns, vars: c.varsOf(ct)}
 		resp := t.run()
 		if t.forget {
 			if err := c.store.Forget(ctx, chat); err != nil {

@@ -64,7 +64,7 @@ func (r renderer) question(s *flows.Step, choices []*flows.Choice, n, left, answ
 		controls = append(controls, r.resumeButton())
 	}
 	if s.ID == r.c.Flow.Start {
-		controls = append(controls, Button{Label: r.t(locales.BtnLanguage, nil), Data: r.token(flows.TokLanguage, "", otherLang(r.lang))})
+		controls = append(controls, Button{Label: r.t(locales.BtnLanguage, nil), Data: r.token(flows.TokLanguage, "", locales.Next(r.lang))})
 	} else if r.c.Flow.Emergency != "" && !flows.InEmergency(r.c.Flow, s.ID) {
 		// Not on the emergency path itself: there it would only go back to
 		// its first question and lose the answer.
@@ -358,11 +358,4 @@ func (r renderer) contacts(ids []string) string {
 		lines = append(lines, "• "+ct.Name[r.lang]+": "+strings.Join(parts, " · "))
 	}
 	return strings.Join(lines, "\n")
-}
-
-func otherLang(lang string) string {
-	if lang == "id" {
-		return "en"
-	}
-	return "id"
 }

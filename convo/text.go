@@ -64,7 +64,15 @@ func matchChoice(ct *Content, lang string, s *flows.Step, choices []*flows.Choic
 		}
 		return "", false
 	}
-	for _, l := range []string{lang, otherLang(lang)} {
+	// The label in the chat's language first, then in the others: a
+	// user may type the words of the language they did not pick.
+	langs := []string{lang}
+	for _, l := range locales.Languages() {
+		if l != lang {
+			langs = append(langs, l)
+		}
+	}
+	for _, l := range langs {
 		for _, ch := range choices {
 			if normalize(ct.Msgs.Text(l, ch.Text, false, nil)) == norm ||
 				normalize(ct.Msgs.Text(l, ch.Text, true, nil)) == norm {

@@ -157,7 +157,7 @@ func (t *turn) command(name, arg string) Response {
 		}
 		return t.respond(append([]Reply{t.helpNow()}, t.start(flows.Emergency)...)...)
 	case CmdLanguage:
-		return t.switchLanguage(otherLang(t.sess.Lang))
+		return t.switchLanguage(locales.Next(t.sess.Lang))
 	case CmdPrivacy:
 		return t.respond(Reply{Body: t.r().t(locales.Privacy, nil)})
 	case CmdShow:

@@ -87,7 +87,7 @@ func Validate(set *Set, msgs Messages, codeIDs []string) yamlcheck.Problems {
 		c.advice()
 		c.graph()
 	}
-	validateContacts(set, &ps)
+	validateContacts(set, msgs.Languages(), &ps)
 	validateMessages(msgs, used, codeIDs, &ps)
 	ps.Sort()
 	return ps
@@ -460,7 +460,7 @@ var (
 
 // validateContacts checks the directory: every number dialable, every link
 // one Telegram accepts, every entry sourced and dated.
-func validateContacts(set *Set, ps *yamlcheck.Problems) {
+func validateContacts(set *Set, langs []string, ps *yamlcheck.Problems) {
 	root, file := set.contactsRoot, set.contactsFile
 	if root == nil {
 		return
@@ -471,7 +471,7 @@ func validateContacts(set *Set, ps *yamlcheck.Problems) {
 			return root.Lookup(append([]any{"contacts", id}, path...)...)
 		}
 		n := at(yamlcheck.KeyOf)
-		for _, lang := range []string{"id", "en"} {
+		for _, lang := range langs {
 			if ct.Name[lang] == "" {
 				ps.Add(file, n, "contact %q has no name in %q", id, lang)
 			}

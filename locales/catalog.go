@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -190,42 +189,22 @@ func (c *Catalog) Text(lang, id string, other bool, data map[string]any) string 
 	return s
 }
 
-// Match maps a Telegram language_code (an IETF tag such as "id", "en-US")
-// to one of our languages: Indonesian for "id..." (and the old "in"),
-// English for anything else, a missing code included (Telegram sends one
-// for nearly every user; without it we cannot tell, and English is the
-// language more users outside Indonesia read).
-func Match(tag string) string {
-	tag = strings.ToLower(tag)
-	if tag == "id" || strings.HasPrefix(tag, "id-") || tag == "in" {
-		return "id"
-	}
-	return "en"
-}
-
 // Duration says how long d is in lang, in whole days when it is a
 // multiple of a day and in whole hours otherwise, rounded up ("3 hari",
-// "1 day", "12 hours", "2 hours" for 90 minutes).
+// "1 day", "12 hours", "2 hours" for 90 minutes), in the words of the
+// message files (time.day, time.days, time.hour, time.hours).
 // Messages show it as {{.Kept}}: how long answers are kept (SESSION_TTL),
 // so that what the bot says about deletion stays true when it is changed.
-func Duration(lang string, d time.Duration) string {
+func (c *Catalog) Duration(lang string, d time.Duration) string {
 	// Rounded up: the bot must never say it keeps answers for less time
 	// than it does.
-	n, unit := int64((d+time.Hour-1)/time.Hour), "hour"
+	n, one, many := int64((d+time.Hour-1)/time.Hour), Hour, Hours
 	if n%24 == 0 && n > 0 {
-		n, unit = n/24, "day"
+		n, one, many = n/24, Day, Days
 	}
-	if lang == "id" {
-		if unit == "day" {
-			return strconv.FormatInt(n, 10) + " hari"
-		}
-		return strconv.FormatInt(n, 10) + " jam"
+	id := many
+	if n == 1 {
+		id = one
 	}
-	if n != 1 {
-		unit += "s"
-	}
-	return strconv.FormatInt(n, 10) + " " + unit
+	return c.Text(lang, id, false, map[string]any{"N": n})
 }
-
-// Supported reports whether lang is one of the bot's languages, exactly.
-func Supported(lang string) bool { return lang == "id" || lang == "en" }

@@ -160,3 +160,39 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestLanguages: the languages are the shipped files, Default first; a
+// user's code matches by its first part; the language button goes round.
+func TestLanguages(t *testing.T) {
+	if got := strings.Join(locales.Languages(), ","); got != "id,en" {
+		t.Errorf("Languages() = %s, want id,en (the files in locales/)", got)
+	}
+	for tag, want := range map[string]string{"id": "id", "id-ID": "id", "in": "id", "ID": "id", "en": "en", "en-US": "en", "pt-br": "en", "": "en", "idx": "en"} {
+		if got := locales.Match(tag); got != want {
+			t.Errorf("Match(%q) = %q, want %q", tag, got, want)
+		}
+	}
+	for from, want := range map[string]string{"id": "en", "en": "id", "xx": "id"} {
+		if got := locales.Next(from); got != want {
+			t.Errorf("Next(%q) = %q, want %q", from, got, want)
+		}
+	}
+	if locales.Supported("fr") || !locales.Supported("en") {
+		t.Error("Supported is not the shipped files")
+	}
+}
+
+// TestDurationWordsComeFromTheFiles: the words for how long answers are
+// kept are the message files', not the program's.
+func TestDurationWordsComeFromTheFiles(t *testing.T) {
+	c, ps := locales.Load(fstest.MapFS{"l/en.yaml": {Data: []byte(
+		"time.day: '{{.N}} sol'\ntime.days: '{{.N}} sols'\ntime.hour: '{{.N}} tick'\ntime.hours: '{{.N}} ticks'\n")}}, "l")
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	for d, want := range map[time.Duration]string{24 * time.Hour: "1 sol", 72 * time.Hour: "3 sols", 30 * time.Minute: "1 tick", 90 * time.Minute: "2 ticks", 36 * time.Hour: "36 ticks"} {
+		if got := c.Duration("en", d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -45,6 +45,10 @@ var codeFields = map[string][]string{
 	PrivateOnly:    {"Link"},
 	Busy:           {"N"},
 	WebKioskIdle:   {"N"},
+	Day:            {"N"},
+	Days:           {"N"},
+	Hour:           {"N"},
+	Hours:          {"N"},
 }
 
 // FieldsOf lists the fields the bot fills when it renders message id (or

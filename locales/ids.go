@@ -47,6 +47,11 @@ const (
 	AnswerYes      = "c.yes"                // the plain "Yes" label: typed "ya", "iya"... pick it
 	AnswerNo       = "c.no"                 // the plain "No" label: typed "tidak", "nggak"... pick it
 
+	Day   = "time.day"   // {{.N}}: one day ({{.Kept}}, see Catalog.Duration)
+	Days  = "time.days"  // {{.N}}: several days
+	Hour  = "time.hour"  // {{.N}}: one hour
+	Hours = "time.hours" // {{.N}}: several hours
+
 	CmdStart    = "cmd.start" // setMyCommands descriptions (1-256 chars)
 	CmdRestart  = "cmd.restart"
 	CmdBack     = "cmd.back"
@@ -80,4 +85,5 @@ var CodeIDs = []string{
 	ListenQuestion, ListenNone, ListenOne, ListenMany, ListenNothing, ListenSuggest, ListenDiffers, ListenWas,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
 	WebTitle, WebPrivacy, WebForget, WebTypeLabel, WebSend, WebOutOfDate, WebTooMany, WebContinue, WebKioskIdle, WebKioskTelegram, WebKioskPhoto, WebKioskDone, WebQRAlt,
+	Day, Days, Hour, Hours,
 }

@@ -22,7 +22,7 @@ type Handler interface {
 
 // Options configure a terminal conversation.
 type Options struct {
-	// Lang is the language to start in ("id" or "en").
+	// Lang is the language to start in (one of locales.Languages).
 	Lang string
 	// Echo prints each input line after the prompt, so that a transcript of
 	// piped input reads like the conversation.

@@ -12,6 +12,7 @@ import (
 	tg "github.com/go-telegram/bot"
 
 	"github.com/selfcheck-id/selfcheck/campaign"
+	"github.com/selfcheck-id/selfcheck/locales"
 )
 
 // campaignFlags are the flags link and qr share, beside their settings.
@@ -22,7 +23,7 @@ type campaignFlags struct {
 
 func (c *campaignFlags) bind(fs *flag.FlagSet, cmd string) {
 	fs.StringVar(&c.name, "campaign", "", "campaign name: 1-52 of A-Z a-z 0-9 _ -, not a phone or ID number (required)")
-	fs.StringVar(&c.lang, "lang", "", "open the bot in this language: id or en (default: the user's)")
+	fs.StringVar(&c.lang, "lang", "", "open the bot in this language: one of "+strings.Join(locales.Languages(), ", ")+" (default: the user's)")
 	c.cfg.bind(fs, cmd)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/locales"
 	"github.com/selfcheck-id/selfcheck/session"
 	"github.com/selfcheck-id/selfcheck/terminal"
 )
@@ -24,7 +25,7 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	setUsage(fs, "chat [flags]", "A self-check in the terminal: no token needed, and without REDIS_URL no Redis either.")
 	var cfg Config
 	cfg.bind(fs, "chat")
-	lang := fs.String("lang", "id", "language: id (Indonesian) or en (English)")
+	lang := fs.String("lang", locales.Default, "language: one of "+strings.Join(locales.Languages(), ", "))
 	stay := fs.Bool("stay", false, "stay after the verdict (type /restart to check again)")
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
@@ -33,8 +34,8 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "chat:", err)
 		return 2
 	}
-	if *lang != "id" && *lang != "en" {
-		fmt.Fprintln(stderr, "chat: --lang must be id or en")
+	if !locales.Supported(*lang) {
+		fmt.Fprintln(stderr, "chat: --lang must be one of", strings.Join(locales.Languages(), ", "))
 		return 2
 	}
 	if err := cfg.checkSessionKey(); err != nil {
