@@ -37,7 +37,7 @@ type Core struct {
 	nonce     func() string
 	observers []Observer
 	vars      atomic.Pointer[contentVars] // of the content served, see varsOf
-	unsure    unsureChats               // see MarkUnsent
+	unsure    unsureChats                 // see MarkUnsent
 }
 
 // NewCore returns a core serving content from store.
