@@ -163,21 +163,18 @@ func (s *Server) text(lang, id string, data map[string]any) string {
 }
 
 // acceptLang is the visitor's language from Accept-Language: the first of
-// Indonesian and English in their order of preference; English otherwise,
-// as on Telegram.
+// the bot's languages (locales.Languages) in their order of preference;
+// locales.Fallback otherwise, as on Telegram.
 func acceptLang(r *http.Request) string {
 	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
 	if err != nil {
-		return "en"
+		return locales.Fallback
 	}
 	for _, t := range tags {
 		base, _ := t.Base()
-		switch base.String() {
-		case "id", "in":
-			return "id"
-		case "en":
-			return "en"
+		if b := base.String(); b == "in" || locales.Supported(b) {
+			return locales.Match(b)
 		}
 	}
-	return "en"
+	return locales.Fallback
 }
