@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"html"
 	"math"
 	"runtime/debug"
 	"strings"
@@ -86,7 +87,7 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) {
 		req.Kind, req.Command, req.Text = convo.KindCommand, name, arg
 		if name == "stats" {
 			if b.admins[m.Chat.ID] && b.report != nil {
-				b.sendStats(ctx, m.Chat.ID)
+				b.sendStats(ctx, m.Chat.ID, arg)
 				return
 			}
 			req.Command = convo.CmdHelp
@@ -178,15 +179,22 @@ const statsMax = 4000
 // StatsCut ends a /stats reply that was too long for one message.
 const StatsCut = "… (cut: use `selfcheck stats` for the full report)"
 
-// sendStats answers an admin's /stats with the campaign report. A report
-// too long for one message is cut after its last whole line that fits,
-// and says so.
-func (b *Bot) sendStats(ctx context.Context, chatID int64) {
-	text, err := b.report(ctx)
+// sendStats answers an admin's /stats (or /stats NAME) with the campaign
+// report, monospaced so that its columns line up. A report too long for
+// one message is cut after its last whole line that fits, and says so.
+func (b *Bot) sendStats(ctx context.Context, chatID int64, campaign string) {
+	text, err := b.report(ctx, strings.TrimSpace(campaign))
 	if err != nil {
 		text = "statistics unavailable: " + err.Error()
 	}
-	b.deliver(ctx, chatID, 0, convo.Response{Replies: []convo.Reply{{Body: cutStats(text)}}})
+	err = b.call(ctx, chatID, func(ctx context.Context) error {
+		_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID,
+			Text: "<pre>" + html.EscapeString(cutStats(text)) + "</pre>", ParseMode: models.ParseModeHTML})
+		return err
+	})
+	if err != nil {
+		b.log.Warn("sendMessage failed", "err", err)
+	}
 }
 
 // cutStats cuts text to statsMax characters, notice included.

@@ -33,6 +33,9 @@ type Core struct {
 	// someone is never stored. Nil: any name but one that looks like a
 	// phone or ID number (the terminal).
 	Campaigns *campaign.Keys
+	// Days is the time zone of the day a check counts under in the
+	// statistics (STATS_TZ; the campaigns are in Indonesia); nil is UTC.
+	Days      *time.Location
 	now       func() time.Time
 	nonce     func() string
 	observers []Observer
@@ -65,6 +68,14 @@ func (c *Core) varsOf(ct *Content) map[string]map[string]any {
 	}
 	c.vars.Store(v)
 	return v.vars
+}
+
+// today is the day a check started now counts under.
+func (c *Core) today(now time.Time) string {
+	if c.Days != nil {
+		return now.In(c.Days).Format(time.DateOnly)
+	}
+	return now.UTC().Format(time.DateOnly)
 }
 
 // Observe adds an observer of outcomes (metrics, statistics). Call it
@@ -105,7 +116,7 @@ func (c *Core) Handle(ctx context.Context, req Request) Response {
 		if c.unsure.has(chat) {
 			rec.Unsent = true
 		}
-		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink, campaigns: c.Campaigns, vars: c.varsOf(ct)}
+		t := turn{ct: ct, req: req, rec: rec, now: c.now(), nonce: c.nonce, share: c.ShareLink, campaigns: c.Campaigns, vars: c.varsOf(ct), today: c.today}
 		resp := t.run()
 		if t.forget {
 			if err := c.store.Forget(ctx, chat); err != nil {

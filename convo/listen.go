@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/listen"
@@ -140,7 +139,7 @@ func (t *turn) listened(rd listen.Reading, fresh bool) Response {
 	if fresh {
 		t.sess.Paused = nil
 		t.sess.Nonce = t.nonce()
-		t.sess.Day = t.now.UTC().Format(time.DateOnly)
+		t.sess.Day = t.today(t.now)
 		t.sess.State = flows.State{}
 		t.apply(flows.Input{Kind: flows.Start})
 	}

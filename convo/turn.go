@@ -21,6 +21,7 @@ type turn struct {
 	share string
 	// campaigns checks campaign links (Core.Campaigns).
 	campaigns *campaign.Keys
+	today     func(time.Time) string    // the statistics' day of a time (Core.Days)
 	vars      map[string]map[string]any // per language: values every message may use
 
 	sess   session.Session // the session to save
@@ -197,7 +198,7 @@ func (t *turn) start(kind flows.InputKind) []Reply {
 		t.sess.Paused = nil
 	}
 	t.sess.Nonce = t.nonce()
-	t.sess.Day = t.now.UTC().Format(time.DateOnly)
+	t.sess.Day = t.today(t.now)
 	t.sess.State = flows.State{}
 	return t.advance(flows.Input{Kind: kind})
 }

@@ -13,12 +13,17 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/selfcheck-id/selfcheck/locales/toolkit"
 )
 
 // Bar is one bar of a chart.
 type Bar struct {
 	Label string
 	N     int64
+	// Hidden draws the bar as a stub reading Withheld: a count of 5 or
+	// more withheld so that a small one beside it cannot be worked out.
+	Hidden bool
 	// Colour of the bar; nil takes the group's.
 	Colour color.Color
 }
@@ -43,12 +48,6 @@ var (
 	green, amber, red = color.RGBA{115, 170, 80, 255}, color.RGBA{237, 170, 50, 255}, color.RGBA{204, 60, 50, 255}
 )
 
-// Labels of the bars that are no question.
-const (
-	LabelStarted = "Started the check"
-	LabelVerdict = "Reached a verdict"
-)
-
 // Groups are the parts of a campaign's chart:
 //   - the funnel: checks started, each question everyone is asked in the
 //     flow's order, and the checks that reached a verdict (the sum of the
@@ -61,14 +60,22 @@ const (
 //
 // Every question and band of l has its bar whatever the counts.
 func Groups(t *Totals, l *Layout) []Group {
-	funnel := Group{Title: "How far people got", Note: "The questions everyone is asked, in the order asked", Colour: blue}
-	funnel.Bars = append(funnel.Bars, Bar{Label: LabelStarted, N: t.Started})
-	cond := Group{Title: "Asked only when earlier answers make them apply",
-		Note: "Fewer people here is not a drop-out: each is asked of only some", Colour: slate}
-	emergency := Group{Title: "Emergency help (apart from the check)",
-		Note: "People who asked for help now, and the help screens they got instead of a verdict", Colour: purple}
+	v, fams := cells(t, l)
+	vis := suppress(v, fams)
+	bar := func(label string, c cell) Bar {
+		n := v[c]
+		if vis[c] != shown {
+			n = 0 // drawn alike, whatever it was
+		}
+		return Bar{Label: label, N: n, Hidden: vis[c] == withheld}
+	}
+	tr := func(id string) string { return toolkit.T(l.Lang, id) }
+	funnel := Group{Title: tr("chart.funnel"), Note: tr("chart.funnel_note"), Colour: blue}
+	funnel.Bars = append(funnel.Bars, bar(tr("report.started"), cell{MetricStarted, "", ""}))
+	cond := Group{Title: tr("chart.some"), Note: tr("chart.some_note"), Colour: slate}
+	emergency := Group{Title: tr("chart.emergency"), Note: tr("chart.emergency_note"), Colour: purple}
 	for _, q := range l.Questions {
-		b := Bar{Label: q.Label, N: t.Reached[q.ID]}
+		b := bar(q.Label, cell{MetricReached, q.ID, ""})
 		switch {
 		case q.Emergency:
 			emergency.Bars = append(emergency.Bars, b)
@@ -78,17 +85,15 @@ func Groups(t *Totals, l *Layout) []Group {
 			funnel.Bars = append(funnel.Bars, b)
 		}
 	}
-	var verdicts int64
-	for _, n := range t.Bands {
-		verdicts += n
-	}
-	funnel.Bars = append(funnel.Bars, Bar{Label: LabelVerdict, N: verdicts})
-	bands := Group{Title: "Verdicts", Note: "How many checks ended in each band"}
+	funnel.Bars = append(funnel.Bars, bar(tr("report.verdict"), cell{MetricVerdict, "", ""}))
+	bands := Group{Title: tr("chart.verdicts"), Note: tr("chart.verdicts_note")}
 	for i, b := range l.Bands {
-		bands.Bars = append(bands.Bars, Bar{Label: b.Label, N: t.Bands[b.ID], Colour: bandColour(i, len(l.Bands))})
+		x := bar(b.Label, cell{MetricBand, "", b.ID})
+		x.Colour = bandColour(i, len(l.Bands))
+		bands.Bars = append(bands.Bars, x)
 	}
 	for _, e := range l.Ends {
-		emergency.Bars = append(emergency.Bars, Bar{Label: e.Label, N: t.Ends[e.ID]})
+		emergency.Bars = append(emergency.Bars, bar(e.Label, cell{MetricEnd, e.ID, ""}))
 	}
 	gs := []Group{funnel}
 	for _, g := range []Group{cond, bands, emergency} {
@@ -127,8 +132,9 @@ const (
 	stubW = 6
 )
 
-// Footnote is printed under every chart.
-const Footnote = "<5: fewer than 5 (0 to 4), drawn alike, so no one's answers can be told apart"
+// Footnote is printed under every chart (English; DrawChartIn takes a
+// language).
+var Footnote = toolkit.T("en", "chart.footnote")
 
 var faces = sync.OnceValues(func() (regular, bold *opentype.Font) {
 	regular, err := opentype.Parse(goregular.TTF)
@@ -155,6 +161,12 @@ func face(f *opentype.Font, size float64) font.Face {
 // length reading "<5", whatever the count: its bar tells no more than the
 // tables do. The picture's size depends on the bars, not on the counts.
 func DrawChart(w io.Writer, title string, groups []Group) error {
+	return DrawChartIn(w, "en", title, groups)
+}
+
+// DrawChartIn is DrawChart with the footnote and the word for a hidden
+// count in lang.
+func DrawChartIn(w io.Writer, lang, title string, groups []Group) error {
 	regularFont, boldFont := faces()
 	text, small, bold, big := face(regularFont, 13), face(regularFont, 11), face(boldFont, 13), face(boldFont, 16)
 	height := pad + titleH
@@ -196,20 +208,23 @@ func DrawChart(w io.Writer, title string, groups []Group) error {
 				c = blue
 			}
 			drawText(img, text, pad, y+16, fit(text, b.Label, labelW-8), ink)
-			length := stubW
-			if b.N >= MinShown {
+			length, count := stubW, Count(b.N)
+			if b.Hidden {
+				count = toolkit.T(lang, "report.hidden")
+			}
+			if b.N >= MinShown && !b.Hidden {
 				length = max(stubW, int(int64(barW)*b.N/top))
 			} else {
 				c = pale(c)
 			}
 			x := pad + labelW
 			draw.Draw(img, image.Rect(x, y+4, x+length, y+rowH-4), &image.Uniform{c}, image.Point{}, draw.Src)
-			drawText(img, text, x+length+6, y+16, Count(b.N), ink)
+			drawText(img, text, x+length+6, y+16, count, ink)
 			y += rowH
 		}
 		y += groupGap
 	}
-	drawText(img, small, pad, y+12, fit(small, Footnote, width-2*pad), grey)
+	drawText(img, small, pad, y+12, fit(small, toolkit.T(lang, "chart.footnote"), width-2*pad), grey)
 	return png.Encode(w, img)
 }
 

@@ -53,7 +53,7 @@ func TestExampleCampaign(t *testing.T) {
 	}
 	layout := stats.NewLayout(content.Flow, content.Msgs)
 	var table bytes.Buffer
-	if err := stats.Export(&table, "table", ts, layout); err != nil {
+	if err := stats.Export(&table, "table", &stats.Report{Zone: "Asia/Jakarta", Campaigns: ts}, layout); err != nil {
 		t.Fatal(err)
 	}
 	var chart bytes.Buffer

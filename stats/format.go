@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/selfcheck-id/selfcheck/locales/toolkit"
 )
 
 // MinShown is the smallest count reports show as a number: below it (zero
@@ -31,34 +34,174 @@ func Count(n int64) string {
 // gave such an answer, so they are summed into one row, always present.
 const MetricNotInFlow = "not-in-flow"
 
-// line is one line of any export.
-type line struct {
-	campaign, metric, step, choice string
-	n                              int64
+// Report is what an export covers: the campaigns' totals over a range of
+// days, counted in a time zone.
+type Report struct {
+	From, To  string // the first and last day, YYYY-MM-DD; empty: the days with data
+	Zone      string // the time zone days are counted in (STATS_TZ)
+	Campaigns []*Totals
 }
 
-// reportLines flattens totals into the rows of l, the same rows for every
-// campaign whatever its counts, in the flow's order.
-func reportLines(ts []*Totals, l *Layout) []line {
-	var out []line
-	for _, t := range ts {
-		c := t.Campaign
-		out = append(out, line{c, "started", "", "", t.Started}, line{c, "completed", "", "", t.Completed})
-		for _, b := range l.Bands {
-			out = append(out, line{c, "band", "", b.ID, t.Bands[b.ID]})
+// Days is the range the report covers, in words: the range asked for, or
+// the first and last day with counts.
+func (r *Report) Days() (from, to string) {
+	from, to = r.From, r.To
+	for _, t := range r.Campaigns {
+		if r.From == "" && t.First != "" && (from == "" || t.First < from) {
+			from = t.First
 		}
-		for _, e := range l.Ends {
-			out = append(out, line{c, "end", e.ID, "", t.Ends[e.ID]})
+		if r.To == "" && t.Last > to {
+			to = t.Last
 		}
-		for _, q := range l.Questions {
-			out = append(out, line{c, "reached", q.ID, "", t.Reached[q.ID]}, line{c, "abandoned", q.ID, "", t.Abandoned(q.ID)})
-			for _, ch := range q.Choices {
-				out = append(out, line{c, "answer", q.ID, ch, t.Answers[q.ID][ch]})
-			}
-		}
-		out = append(out, line{c, MetricNotInFlow, "", "", notInFlow(t, l)})
 	}
+	return from, to
+}
+
+// Row is one line of a report: in words (the section, the question and
+// the answer as people read them, in the layout's language) and in codes
+// (metric, step and choice, stable across languages and wording).
+type Row struct {
+	Campaign string `json:"campaign"`
+	Section  string `json:"section"`
+	Question string `json:"question,omitempty"`
+	Answer   string `json:"answer,omitempty"`
+	// Count is digits, "<5" (0 to 4), or the word for hidden (5 or more,
+	// withheld so that a "<5" beside it cannot be worked out).
+	Count  string `json:"count"`
+	Metric string `json:"metric"`
+	Step   string `json:"step,omitempty"`
+	Choice string `json:"choice,omitempty"`
+
+	n    int64
+	vis  visibility
+	kind cell
+}
+
+// Hidden reports whether the row's count is not shown (<5 or hidden).
+func (r Row) Hidden() bool { return r.vis != shown }
+
+// Rows lists every row of l for t, the same rows for every campaign
+// whatever its counts, in the flow's order, each count suppressed.
+func Rows(t *Totals, l *Layout) []Row {
+	v, fams := cells(t, l)
+	vis := suppress(v, fams)
+	tr := func(id string) string { return toolkit.T(l.Lang, id) }
+	var out []Row
+	add := func(section, question, answer string, c cell) {
+		r := Row{Campaign: t.Campaign, Section: section, Question: question, Answer: answer,
+			Metric: c.metric, Step: c.step, Choice: c.choice, n: v[c], vis: vis[c], kind: c}
+		switch r.vis {
+		case small:
+			r.Count = Suppressed
+		case withheld:
+			r.Count = tr("report.hidden")
+		default:
+			r.Count = strconv.FormatInt(r.n, 10)
+		}
+		out = append(out, r)
+	}
+	checks := tr("report.section.checks")
+	add(checks, tr("report.started"), "", cell{MetricStarted, "", ""})
+	add(checks, tr("report.completed"), "", cell{MetricCompleted, "", ""})
+	add(checks, tr("report.verdict"), "", cell{MetricVerdict, "", ""})
+	for _, b := range l.Bands {
+		add(tr("report.section.verdicts"), tr("report.verdict"), b.Text, cell{MetricBand, "", b.ID})
+	}
+	for _, e := range l.Ends {
+		add(tr("report.section.help"), e.Text, tr("report.help_screen"), cell{MetricEnd, e.ID, ""})
+	}
+	for _, q := range l.Questions {
+		section := tr("report.section.question")
+		switch {
+		case q.Emergency:
+			section = tr("report.section.help")
+		case q.Conditional:
+			section = tr("report.section.some")
+		}
+		add(section, q.Text, tr("report.reached"), cell{MetricReached, q.ID, ""})
+		for i, ch := range q.Choices {
+			add(section, q.Text, q.ChoiceText[i], cell{MetricAnswer, q.ID, ch})
+		}
+		add(section, q.Text, tr("report.left"), cell{MetricAbandoned, q.ID, ""})
+	}
+	add(checks, tr("report.older"), "", cell{MetricNotInFlow, "", ""})
 	return out
+}
+
+// Header is the lines a report starts with: the days and zone, the flow
+// and its version, and the rule for small counts.
+func Header(r *Report, l *Layout) []string {
+	from, to := r.Days()
+	days := tr(l, "report.no_data")
+	if from != "" {
+		days = from + " – " + to
+	}
+	if r.Zone != "" {
+		days += " (" + r.Zone + ")"
+	}
+	return []string{
+		tr(l, "report.range") + ": " + days,
+		fmt.Sprintf("%s: %s v%d", tr(l, "report.flow"), l.Flow, l.Version),
+		tr(l, "report.rule"),
+	}
+}
+
+func tr(l *Layout, id string) string { return toolkit.T(l.Lang, id) }
+
+// Export writes a report as "table", "csv" or "json": every row of l for
+// every campaign, in words and codes, every count suppressed. The table
+// and JSON start with the header (days, flow version, the <5 rule); CSV,
+// read by spreadsheets, has the days and flow on every row and the rule
+// in the count column's name.
+func Export(w io.Writer, format string, r *Report, l *Layout) error {
+	var rows []Row
+	for _, t := range r.Campaigns {
+		rows = append(rows, Rows(t, l)...)
+	}
+	from, to := r.Days()
+	flow := fmt.Sprintf("%s v%d", l.Flow, l.Version)
+	switch format {
+	case "table", "":
+		for _, h := range Header(r, l) {
+			fmt.Fprintln(w, h)
+		}
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join([]string{tr(l, "report.campaign"), tr(l, "report.section"),
+			tr(l, "report.question"), tr(l, "report.answer"), tr(l, "report.count")}, "\t")))
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Campaign, r.Section, Shorten(r.Question, 60), Shorten(r.Answer, 40), r.Count)
+		}
+		return tw.Flush()
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"campaign", "section", "question", "answer", "count (<5: 0 to 4; hidden: withheld so a <5 cannot be worked out)",
+			"from", "to", "zone", "flow", "metric", "step", "choice"})
+		for _, row := range rows {
+			_ = cw.Write([]string{row.Campaign, row.Section, row.Question, row.Answer, row.Count,
+				from, to, r.Zone, flow, row.Metric, row.Step, row.Choice})
+		}
+		cw.Flush()
+		return cw.Error()
+	case "json":
+		out := struct {
+			From    string `json:"from"`
+			To      string `json:"to"`
+			Zone    string `json:"zone,omitempty"`
+			Flow    string `json:"flow"`
+			Version int    `json:"version"`
+			Rule    string `json:"rule"`
+			Rows    []Row  `json:"rows"`
+		}{from, to, r.Zone, l.Flow, l.Version, tr(l, "report.rule"), rows}
+		if out.Rows == nil {
+			out.Rows = []Row{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // "<5" must read as it does in the other formats
+		return enc.Encode(out)
+	}
+	return fmt.Errorf("unknown format %q: use table, csv or json", format)
 }
 
 // notInFlow sums the counts of t that no row of l shows.
@@ -104,48 +247,4 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-// Export writes totals as "table", "csv" or "json": every row of l for
-// every campaign, every count suppressed below MinShown. In JSON a count
-// is a string like in the other formats: digits, or "<5".
-func Export(w io.Writer, format string, ts []*Totals, l *Layout) error {
-	return write(w, format, reportLines(ts, l))
-}
-
-func write(w io.Writer, format string, rs []line) error {
-	switch format {
-	case "table", "":
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CAMPAIGN\tMETRIC\tSTEP\tCHOICE\tCOUNT")
-		for _, r := range rs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.campaign, r.metric, r.step, r.choice, Count(r.n))
-		}
-		return tw.Flush()
-	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"campaign", "metric", "step", "choice", "count"})
-		for _, r := range rs {
-			_ = cw.Write([]string{r.campaign, r.metric, r.step, r.choice, Count(r.n)})
-		}
-		cw.Flush()
-		return cw.Error()
-	case "json":
-		type jrow struct {
-			Campaign string `json:"campaign"`
-			Metric   string `json:"metric"`
-			Step     string `json:"step,omitempty"`
-			Choice   string `json:"choice,omitempty"`
-			Count    string `json:"count"`
-		}
-		out := []jrow{}
-		for _, r := range rs {
-			out = append(out, jrow{r.campaign, r.metric, r.step, r.choice, Count(r.n)})
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false) // "<5" must read as it does in the other formats
-		return enc.Encode(out)
-	}
-	return fmt.Errorf("unknown format %q: use table, csv or json", format)
 }

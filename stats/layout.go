@@ -25,6 +25,11 @@ const LabelMax = 40
 // campaign's report the same whatever its few people answered: a row that
 // appeared only when someone gave that answer would name the answer.
 type Layout struct {
+	// Flow and Version name the flow the rows come from; Lang is the
+	// language of the labels and texts.
+	Flow    string
+	Version int
+	Lang    string
 	// Questions in the flow's order.
 	Questions []Question
 	// Bands lowest first.
@@ -37,14 +42,19 @@ type Layout struct {
 // Item is one band or end step.
 type Item struct {
 	ID    string
-	Label string // for people: the message's English text, shortened
+	Label string // for people: the message's text, shortened for a chart
+	Text  string // the message's first sentence or paragraph, whole
 }
 
 // Question is one step with choices.
 type Question struct {
-	ID      string
-	Label   string
-	Choices []string // choice ids in button order
+	ID    string
+	Label string // the question, shortened for a chart
+	Text  string // the question as asked (its sentence that asks)
+	// Choices are the choice ids in button order, ChoiceText their
+	// labels.
+	Choices    []string
+	ChoiceText []string
 	// Conditional: the step has a `when` and is asked only when earlier
 	// answers make it apply, so fewer people reaching it is no drop-out.
 	Conditional bool
@@ -52,21 +62,25 @@ type Question struct {
 	Emergency bool
 }
 
-// NewLayout lists the rows of f. Labels come from msgs in LabelLang; with
-// msgs nil (or a message missing) a label is the step's or band's id.
-func NewLayout(f *flows.Flow, msgs Messages) *Layout {
+// NewLayout lists the rows of f with labels in LabelLang; see LayoutIn.
+func NewLayout(f *flows.Flow, msgs Messages) *Layout { return LayoutIn(f, msgs, LabelLang) }
+
+// LayoutIn lists the rows of f. Labels come from msgs in lang; with msgs
+// nil (or a message missing) a label is the step's, choice's or band's id.
+func LayoutIn(f *flows.Flow, msgs Messages, lang string) *Layout {
 	text := func(id, fallback string) string {
 		if msgs == nil || id == "" {
 			return fallback
 		}
-		if s := msgs.Text(LabelLang, id, false, nil); s != "" && s != id {
+		if s := msgs.Text(lang, id, false, nil); s != "" && s != id {
 			return s
 		}
 		return fallback
 	}
-	l := &Layout{}
+	l := &Layout{Flow: f.ID, Version: f.Version, Lang: lang}
 	for _, b := range f.Bands {
-		l.Bands = append(l.Bands, Item{b.ID, Shorten(firstSentence(text(b.Text, b.ID)), LabelMax)})
+		first := firstSentence(text(b.Text, b.ID))
+		l.Bands = append(l.Bands, Item{b.ID, Shorten(first, LabelMax), first})
 	}
 	for _, id := range f.StepOrder {
 		s := f.Steps[id]
@@ -74,13 +88,16 @@ func NewLayout(f *flows.Flow, msgs Messages) *Layout {
 			continue
 		}
 		if s.IsEnd() {
-			l.Ends = append(l.Ends, Item{id, Shorten(firstParagraph(text(s.Text, id)), LabelMax)})
+			first := firstParagraph(text(s.Text, id))
+			l.Ends = append(l.Ends, Item{id, Shorten(first, LabelMax), first})
 			continue
 		}
-		q := Question{ID: id, Label: QuestionLabel(text(s.Text, id)), Conditional: len(s.When) > 0,
+		asked := text(s.Text, id)
+		q := Question{ID: id, Label: QuestionLabel(asked), Text: questionText(asked), Conditional: len(s.When) > 0,
 			Emergency: flows.InEmergency(f, id)}
 		for _, c := range s.Choices {
 			q.Choices = append(q.Choices, c.ID)
+			q.ChoiceText = append(q.ChoiceText, strings.Join(strings.Fields(text(c.Text, c.ID)), " "))
 		}
 		l.Questions = append(l.Questions, q)
 	}
@@ -110,6 +127,20 @@ func QuestionLabel(text string) string {
 		return ""
 	}
 	return Shorten(ss[0], LabelMax)
+}
+
+// questionText is the sentence of text that asks, whole (else its first).
+func questionText(text string) string {
+	ss := sentences(text)
+	for _, s := range ss {
+		if strings.HasSuffix(s, "?") {
+			return s
+		}
+	}
+	if len(ss) == 0 {
+		return ""
+	}
+	return ss[0]
 }
 
 // sentences splits text at the end of each sentence and line.

@@ -2,9 +2,11 @@ package stats
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -16,9 +18,29 @@ type Filter struct {
 	From, To string
 }
 
+// Check reports a date that is no day written YYYY-MM-DD ("2026-13-01",
+// "yesterday") and a range whose first day comes after its last.
+func (f Filter) Check() error {
+	for _, d := range []struct{ name, day string }{{"from", f.From}, {"to", f.To}} {
+		if d.day == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d.day); err != nil {
+			return fmt.Errorf("%s date %q: write a day as YYYY-MM-DD, e.g. 2026-11-30", d.name, d.day)
+		}
+	}
+	if f.From != "" && f.To != "" && f.From > f.To {
+		return fmt.Errorf("the range %s to %s ends before it starts", f.From, f.To)
+	}
+	return nil
+}
+
 // Totals are one campaign's counts over the filtered days.
 type Totals struct {
-	Campaign  string           `json:"campaign"`
+	Campaign string `json:"campaign"`
+	// First and Last are the first and last day with counts.
+	First     string           `json:"first"`
+	Last      string           `json:"last"`
 	Started   int64            `json:"started"`
 	Completed int64            `json:"completed"`
 	Bands     map[string]int64 `json:"bands"`
@@ -70,6 +92,10 @@ func Read(ctx context.Context, rdb redis.UniversalClient, f Filter) ([]*Totals, 
 			byCampaign[campaign] = t
 		}
 		t.add(fields)
+		if t.First == "" || day < t.First {
+			t.First = day
+		}
+		t.Last = max(t.Last, day)
 	}
 	out := make([]*Totals, 0, len(byCampaign))
 	for _, t := range byCampaign {
@@ -77,6 +103,27 @@ func Read(ctx context.Context, rdb redis.UniversalClient, f Filter) ([]*Totals, 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Campaign < out[j].Campaign })
 	return out, nil
+}
+
+// NewestFirst orders campaigns by their last day with counts, newest
+// first, then by name.
+func NewestFirst(ts []*Totals) {
+	sort.SliceStable(ts, func(i, j int) bool {
+		if ts[i].Last != ts[j].Last {
+			return ts[i].Last > ts[j].Last
+		}
+		return ts[i].Campaign < ts[j].Campaign
+	})
+}
+
+// Find returns the totals of the campaign named, or nil.
+func Find(ts []*Totals, name string) *Totals {
+	for _, t := range ts {
+		if t.Campaign == name {
+			return t
+		}
+	}
+	return nil
 }
 
 func (t *Totals) add(fields map[string]string) {

@@ -120,7 +120,7 @@ func TestSmallCountsAreHiddenInEveryFormat(t *testing.T) {
 	for _, format := range []string{"table", "csv", "json"} {
 		report := func(tot *stats.Totals) string {
 			var buf bytes.Buffer
-			if err := stats.Export(&buf, format, []*stats.Totals{tot}, layout); err != nil {
+			if err := stats.Export(&buf, format, &stats.Report{Campaigns: []*stats.Totals{tot}}, layout); err != nil {
 				t.Fatal(err)
 			}
 			return strings.ReplaceAll(buf.String(), tot.Campaign, "CAMPAIGN")
@@ -141,21 +141,31 @@ func TestSmallCountsAreHiddenInEveryFormat(t *testing.T) {
 		}
 	}
 	var csvOut bytes.Buffer
-	_ = stats.Export(&csvOut, "csv", []*stats.Totals{a}, layout)
-	for _, row := range []string{"camp-a,band,,lower,<5", "camp-a,end,sos_help,,<5", "camp-a,reached,route,,<5",
-		"camp-a,answer,route,no,<5", "camp-a,answer,sos_country,other,<5", "camp-a,not-in-flow,,,<5"} {
-		if !strings.Contains(csvOut.String(), row+"\n") {
+	_ = stats.Export(&csvOut, "csv", &stats.Report{Campaigns: []*stats.Totals{a}}, layout)
+	// Rows in words, with the codes as the last columns.
+	for _, row := range []string{"Verdicts,Reached a verdict,Lower risk,<5,", "Emergency help,Help is here.,Ended at this help screen,<5,",
+		"Question asked after some answers only,Is the route indirect?,No,<5,", "Emergency help,Which country are you in?,Elsewhere,<5,",
+		"Checks,Counts from an older version of the questions,,<5,"} {
+		if !strings.Contains(csvOut.String(), "camp-a,"+row) {
 			t.Errorf("csv lacks the row %q:\n%s", row, csvOut.String())
+		}
+	}
+	for _, codes := range []string{",mini v1,band,,lower\n", ",mini v1,end,sos_help,\n", ",mini v1,reached,route,\n",
+		",mini v1,answer,route,no\n", ",mini v1,answer,sos_country,other\n", ",mini v1,not-in-flow,,\n"} {
+		if !strings.Contains(csvOut.String(), codes) {
+			t.Errorf("csv lacks a row ending %q:\n%s", codes, csvOut.String())
 		}
 	}
 	// JSON: every count is a string, "<5" below 5.
 	var jsonOut bytes.Buffer
-	_ = stats.Export(&jsonOut, "json", []*stats.Totals{a, big}, layout)
-	var rows []map[string]any
-	if err := json.Unmarshal(jsonOut.Bytes(), &rows); err != nil || len(rows) == 0 {
+	_ = stats.Export(&jsonOut, "json", &stats.Report{Campaigns: []*stats.Totals{a, big}}, layout)
+	var report struct {
+		Rows []map[string]any
+	}
+	if err := json.Unmarshal(jsonOut.Bytes(), &report); err != nil || len(report.Rows) == 0 {
 		t.Fatalf("json: %v", err)
 	}
-	for _, r := range rows {
+	for _, r := range report.Rows {
 		if c, ok := r["count"].(string); !ok || (c != stats.Suppressed && c < "5" && len(c) == 1) {
 			t.Errorf("json count %#v", r)
 		}
@@ -216,14 +226,20 @@ func TestChartGroups(t *testing.T) {
 	for _, g := range gs {
 		got = append(got, "# "+g.Title)
 		for _, b := range g.Bars {
+			if b.Hidden {
+				got = append(got, b.Label+" hidden")
+				continue
+			}
 			got = append(got, fmt.Sprintf("%s %d", b.Label, b.N))
 		}
 	}
+	// Medium risk is 0, and the verdicts' sum (18) beside lower risk (10)
+	// and higher risk (8) would say so: higher risk is hidden too.
 	want := []string{
 		"# How far people got", "Started the check 30", "Check an offer? 30", "Where did you find the offer? 21",
 		"Which country? 20", "Do you pay a fee? 19", "Reached a verdict 18",
 		"# Asked only when earlier answers make them apply", "Is the route indirect? 6",
-		"# Verdicts", "Lower risk 10", "Medium risk 0", "Higher risk 8",
+		"# Verdicts", "Lower risk 10", "Medium risk 0", "Higher risk hidden",
 		"# Emergency help (apart from the check)", "Which country are you in? 9", "Help is here. 8",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

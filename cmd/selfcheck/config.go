@@ -28,16 +28,21 @@ type Config struct {
 	Secret      string              // WEBHOOK_SECRET
 	Listen      string              // LISTEN_ADDR
 	LogLevel    string              // LOG_LEVEL: debug, info, warn, error
+	StatsTZ     *time.Location      // STATS_TZ: the zone statistics days are counted in
+	Dashboard   string              // DASHBOARD_PASSWORD: the dashboard's; empty serves none
+	DashAddr    string              // DASHBOARD_ADDR: where `dashboard` listens
 
 	envErr error // the environment variables that do not parse
 }
 
 // The commands that take settings.
 var (
-	cmdsServe = []string{"run", "chat", "stats", "web"} // content, store and logs
-	cmdsLink  = []string{"run", "link", "qr"}           // the bot's name and campaign links
+	cmdsServe = []string{"run", "chat", "stats", "web", "dashboard"} // content, store and logs
+	cmdsLink  = []string{"run", "link", "qr", "poster", "dashboard"} // the bot's name and campaign links
 	cmdsRun   = []string{"run"}
-	cmdsKiosk = []string{"run", "link", "qr", "web"} // campaign links, and the web kiosk's
+	cmdsKiosk = []string{"run", "link", "qr", "web", "poster", "dashboard"} // campaign links, and the web kiosk's
+	cmdsFlows = append([]string{"poster"}, cmdsServe...)                    // the flows (posters show their contacts)
+	cmdsStats = []string{"run", "stats", "dashboard"}
 )
 
 // settings are every setting, each declared once; the README's table is
@@ -60,8 +65,8 @@ var settings = []setting{
 		Help: "secret that signs campaign links: at least 32 random characters; `selfcheck link` and `qr` need the same one",
 		Set:  func(c *Config, v string) error { c.CampaignKey = v; return nil }},
 	{Flag: "bot-username", Env: "BOT_USERNAME", None: "asked of Telegram (getMe)", Cmds: cmdsKiosk,
-		Help: "the bot's username, for share links",
-		Set:  func(c *Config, v string) error { c.BotName = v; return nil }},
+		Help: "the bot's username, for share links and campaign links (with or without `@`)",
+		Set:  func(c *Config, v string) error { c.BotName = strings.TrimPrefix(strings.TrimSpace(v), "@"); return nil }},
 	{Flag: "admin-chat-ids", Env: "ADMIN_CHAT_IDS", None: "(none)", Cmds: cmdsRun,
 		Help: "comma-separated chat ids allowed to use `/stats`; anyone else gets the normal help",
 		Set: func(c *Config, v string) (err error) {
@@ -93,7 +98,7 @@ var settings = []setting{
 			c.SessionTTL = d
 			return nil
 		}},
-	{Flag: "flows", Env: "FLOWS_DIR", None: "built-in `flows/`", Cmds: cmdsServe,
+	{Flag: "flows", Env: "FLOWS_DIR", None: "built-in `flows/`", Cmds: cmdsFlows,
 		Help: "directory of flow files and `contacts.yaml`",
 		Set:  func(c *Config, v string) error { c.FlowsDir = v; return nil }},
 	{Flag: "locales", Env: "LOCALES_DIR", None: "built-in `locales/`", Cmds: cmdsServe,
@@ -111,6 +116,21 @@ var settings = []setting{
 	{Flag: "listen", Env: "LISTEN_ADDR", Default: ":8080", Cmds: cmdsRun,
 		Help: "where `/metrics`, `/healthz`, `/readyz` and, in webhook mode, the webhook (at the URL's path) are served",
 		Set:  func(c *Config, v string) error { c.Listen = v; return nil }},
+	{Flag: "stats-tz", Env: "STATS_TZ", Default: "Asia/Jakarta", Cmds: cmdsStats,
+		Help: "the time zone of statistics days (a check counts under the day it started there): `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA), `Asia/Jayapura` (WIT)",
+		Set: func(c *Config, v string) (err error) {
+			c.StatsTZ, err = time.LoadLocation(v)
+			if err != nil {
+				return fmt.Errorf("use a zone name such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura")
+			}
+			return nil
+		}},
+	{Flag: "dashboard-password", Env: "DASHBOARD_PASSWORD", None: "(none: `run` serves no dashboard, `dashboard` does not start)", Secret: true, Cmds: []string{"run", "dashboard"},
+		Help: "password of the campaign dashboard (HTTP basic auth, any user name); with it `run` serves the dashboard on `LISTEN_ADDR` too",
+		Set:  func(c *Config, v string) error { c.Dashboard = v; return nil }},
+	{Flag: "addr", Env: "DASHBOARD_ADDR", Default: "127.0.0.1:8081", Cmds: []string{"dashboard"},
+		Help: "where `selfcheck dashboard` listens: loopback unless told otherwise (`:8081` for every interface, as in a container)",
+		Set:  func(c *Config, v string) error { c.DashAddr = v; return nil }},
 	{Flag: "log-level", Env: "LOG_LEVEL", Default: "info", Cmds: cmdsServe,
 		Help: "`debug`, `info`, `warn` or `error`",
 		Set:  func(c *Config, v string) error { c.LogLevel = v; return nil }},

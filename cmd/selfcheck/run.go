@@ -154,19 +154,8 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	go func() { rec.Run(statsCtx, 5*time.Second); close(statsDone) }()
 	// The last counts are saved before Redis is closed.
 	defer func() { stopStats(); <-statsDone }()
-	report := func(ctx context.Context) (string, error) {
-		if err := rec.Flush(ctx); err != nil {
-			return "", err
-		}
-		ts, err := stats.Read(ctx, rdb, stats.Filter{})
-		if err != nil {
-			return "", err
-		}
-		c := core.Content()
-		var buf strings.Builder
-		err = stats.Export(&buf, "table", ts, stats.NewLayout(c.Flow, c.Msgs))
-		return buf.String(), err
-	}
+	core.Days = cfg.StatsTZ
+	report := telegramStats(rdb, core, rec.Flush, cfg.StatsTZ.String())
 	b, err := bot.New(ctx, core, cfg.Token, bot.WithAPIURL(cfg.APIURL), bot.WithUsername(cfg.BotName),
 		bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, report),
 		bot.WithHTTPClient(bot.NewHTTPClient(apiIdleConns)),

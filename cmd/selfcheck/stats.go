@@ -13,8 +13,8 @@ import (
 )
 
 // cmdStats is `selfcheck stats`: every row of the served flow for
-// every campaign, counts under 5 shown as "<5", and with --chart a chart
-// per campaign.
+// every campaign, in words and codes, counts under 5 shown as "<5", and
+// with --chart a chart per campaign.
 func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -26,6 +26,7 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.StringVar(&f.From, "from", "", "first day, YYYY-MM-DD")
 	fs.StringVar(&f.To, "to", "", "last day, YYYY-MM-DD")
 	format := fs.String("format", "table", "table, csv or json")
+	lang := fs.String("lang", "en", "language of the questions and answers: id or en")
 	chart := fs.String("chart", "", "also draw a funnel chart of each campaign to this PNG file (NAME.png; one file per campaign when several)")
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
@@ -34,13 +35,31 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "stats:", err)
 		return 2
 	}
+	if err := f.Check(); err != nil {
+		fmt.Fprintln(stderr, "stats:", err)
+		return 2
+	}
+	if *lang != "id" && *lang != "en" {
+		fmt.Fprintf(stderr, "stats: --lang %q: use id or en\n", *lang)
+		return 2
+	}
+	if *format != "table" && *format != "csv" && *format != "json" {
+		fmt.Fprintf(stderr, "stats: --format %q: use table, csv or json\n", *format)
+		return 2
+	}
+	if *chart != "" {
+		if _, err := outputFormat(*chart, "png"); err != nil {
+			fmt.Fprintln(stderr, "stats: --chart:", err)
+			return 2
+		}
+	}
 	if cfg.embeddedStore() {
 		fmt.Fprintln(stderr, "stats: set REDIS_URL (or REDIS_ADDRS) to the Redis the bot uses")
 		return 2
 	}
 	// The rows come from the flow the bot serves (the same FLOWS_DIR,
 	// LOCALES_DIR and FLOW_ID), zeros included.
-	layout, err := servedLayout(&cfg)
+	layout, err := servedLayout(&cfg, *lang)
 	if err != nil {
 		fmt.Fprintln(stderr, "stats:", err)
 		return 2
@@ -61,9 +80,25 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "stats:", err)
 		return 1
 	}
-	if err := stats.Export(stdout, *format, ts, layout); err != nil {
+	if f.Campaign != "" && len(ts) == 0 {
+		// Unknown, or no counts in the range: say which.
+		all, err := stats.Read(ctx, rdb, stats.Filter{})
+		if err != nil {
+			fmt.Fprintln(stderr, "stats:", err)
+			return 1
+		}
+		if t := stats.Find(all, f.Campaign); t == nil {
+			fmt.Fprintf(stderr, "stats: no statistics for campaign %q (campaigns with statistics: %s)\n", f.Campaign, campaignNames(all))
+			return 1
+		} else {
+			fmt.Fprintf(stderr, "stats: campaign %q has counts from %s to %s, none in the days asked\n", f.Campaign, t.First, t.Last)
+			ts = []*stats.Totals{{Campaign: f.Campaign}}
+		}
+	}
+	stats.NewestFirst(ts)
+	if err := stats.Export(stdout, *format, &stats.Report{From: f.From, To: f.To, Zone: cfg.StatsTZ.String(), Campaigns: ts}, layout); err != nil {
 		fmt.Fprintln(stderr, "stats:", err)
-		return 2
+		return 1
 	}
 	if *chart != "" {
 		if err := writeStatsCharts(*chart, ts, layout); err != nil {
@@ -75,8 +110,8 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 }
 
 // servedLayout is the report's rows: every question, choice, band and end
-// of the served flow, labelled from its messages.
-func servedLayout(cfg *Config) (*stats.Layout, error) {
+// of the served flow, in lang.
+func servedLayout(cfg *Config, lang string) (*stats.Layout, error) {
 	content, ps := convo.LoadContent(cfg.source())
 	if len(ps) > 0 {
 		ps.Sort()
@@ -86,7 +121,7 @@ func servedLayout(cfg *Config) (*stats.Layout, error) {
 		}
 		return nil, fmt.Errorf("the flows and messages do not load (run selfcheck validate):%s", b.String())
 	}
-	return stats.NewLayout(content.Flow, content.Msgs), nil
+	return stats.LayoutIn(content.Flow, content.Msgs, lang), nil
 }
 
 // writeStatsCharts draws each campaign's chart: to file, or with several
@@ -101,7 +136,7 @@ func writeStatsCharts(file string, ts []*stats.Totals, layout *stats.Layout) err
 		if err != nil {
 			return err
 		}
-		err = stats.DrawChart(out, "Campaign "+t.Campaign, stats.Groups(t, layout))
+		err = stats.DrawChartIn(out, layout.Lang, t.Campaign, stats.Groups(t, layout))
 		if cerr := out.Close(); err == nil {
 			err = cerr
 		}

@@ -50,17 +50,27 @@ func runStats(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 // TestStatsListsEveryRowOfTheServedFlow: the rows come from the flow given
 // by --flows and --locales: every question, choice, band and end, zeros
-// included, so that "tiny" (one person) shows nothing of what they answered.
+// included, so that "tiny" (one person) shows nothing of what they
+// answered; in words (the questions' and answers' text) with the codes as
+// the last columns.
 func TestStatsListsEveryRowOfTheServedFlow(t *testing.T) {
 	url := statsRedis(t)
 	code, out, errOut := runStats(t, "--redis-url", url, "--format", "csv")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	const days = "2026-11-20,2026-11-21,Asia/Jakarta,mini v1,"
 	for _, row := range []string{
-		"tiny,started,,,<5", "tiny,band,,lower,<5", "tiny,band,,high,<5", "tiny,end,sos_help,,<5",
-		"tiny,answer,source,ad,<5", "tiny,answer,source,office,<5", "tiny,answer,route,no,<5",
-		"tiny,answer,sos_country,other,<5", "fair,started,,,8", "fair,answer,welcome,other,8", "fair,answer,fee,unknown,<5",
+		"tiny,Checks,Started the check,,<5," + days + "started,,",
+		"tiny,Verdicts,Reached a verdict,Lower risk,<5," + days + "band,,lower",
+		"tiny,Verdicts,Reached a verdict,Higher risk,<5," + days + "band,,high",
+		"tiny,Emergency help,Help is here.,Ended at this help screen,<5," + days + "end,sos_help,",
+		"tiny,Question,Where did you find the offer?,An ad,<5," + days + "answer,source,ad",
+		"tiny,Question asked after some answers only,Is the route indirect?,No,<5," + days + "answer,route,no",
+		"fair,Checks,Started the check,,8," + days + "started,,",
+		// All 8 chose it, so the others would read 0: it is hidden too.
+		"fair,Question,Check an offer?,For someone else,hidden," + days + "answer,welcome,other",
+		"fair,Question,Do you pay a fee?,I don't know,<5," + days + "answer,fee,unknown",
 	} {
 		if !strings.Contains(out, row+"\n") {
 			t.Errorf("no row %q in:\n%s", row, out)
@@ -80,8 +90,52 @@ func TestStatsListsEveryRowOfTheServedFlow(t *testing.T) {
 	}
 
 	code, out, errOut = runStats(t, "--redis-url", url, "--campaign", "tiny", "--format", "json")
-	if code != 0 || !strings.Contains(out, `"count": "<5"`) || strings.Contains(out, `"fair"`) {
+	if code != 0 || !strings.Contains(out, `"count": "<5"`) || strings.Contains(out, `"fair"`) ||
+		!strings.Contains(out, `"version": 1`) || !strings.Contains(out, `"from": "2026-11-20"`) {
 		t.Errorf("json for tiny, exit %d %s:\n%s", code, errOut, out)
+	}
+
+	// The table starts with the days, the flow's version and the rule,
+	// and lists the newest campaign first.
+	code, out, errOut = runStats(t, "--redis-url", url, "--lang", "id")
+	if code != 0 || !strings.HasPrefix(out, "Hari: 2026-11-20 – 2026-11-21 (Asia/Jakarta)\nPertanyaan: mini v1\n<5 berarti") ||
+		strings.Index(out, "fair ") > strings.Index(out, "tiny ") || !strings.Contains(out, "ID Where did you find the offer?") {
+		t.Errorf("table in Indonesian, exit %d %s:\n%s", code, errOut, out)
+	}
+}
+
+// TestStatsRefusesBadInput: a date that is no day, a range that ends
+// before it starts, an unknown campaign and a chart file that is no PNG
+// get a message and change nothing.
+func TestStatsRefusesBadInput(t *testing.T) {
+	url := statsRedis(t)
+	chart := filepath.Join(t.TempDir(), "chart.jpg")
+	for _, tt := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"--from", "2026-13-01"}, 2, "YYYY-MM-DD"},
+		{[]string{"--from", "yesterday"}, 2, "YYYY-MM-DD"},
+		{[]string{"--from", "2026-11-21", "--to", "2026-11-20"}, 2, "ends before it starts"},
+		{[]string{"--campaign", "nope"}, 1, `no statistics for campaign "nope" (campaigns with statistics: fair, tiny)`},
+		{[]string{"--chart", chart}, 2, "cannot write a .jpg file"},
+		{[]string{"--lang", "fr"}, 2, "use id or en"},
+		{[]string{"--format", "xls"}, 2, "use table, csv or json"},
+	} {
+		code, out, errOut := runStats(t, append([]string{"--redis-url", url}, tt.args...)...)
+		if code != tt.code || !strings.Contains(errOut, tt.msg) || out != "" {
+			t.Errorf("%v: exit %d, stderr %q, stdout %q; want exit %d and %q", tt.args, code, errOut, out, tt.code, tt.msg)
+		}
+	}
+	if _, err := os.Stat(chart); err == nil {
+		t.Error("a .jpg chart was written")
+	}
+	// A known campaign without counts in the days asked says so, and
+	// reports its rows (all <5).
+	code, out, errOut := runStats(t, "--redis-url", url, "--campaign", "fair", "--from", "2026-12-01", "--format", "csv")
+	if code != 0 || !strings.Contains(errOut, "none in the days asked") || !strings.Contains(out, "fair,Checks,Started the check,,<5,2026-12-01,,") {
+		t.Errorf("fair in December: exit %d, stderr %q:\n%s", code, errOut, out)
 	}
 }
 
