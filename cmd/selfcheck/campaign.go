@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	tg "github.com/go-telegram/bot"
@@ -87,16 +86,21 @@ func cmdLink(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 func cmdQR(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("qr", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	setUsage(fs, "qr --campaign NAME -o FILE.png [flags]", "Writes a printable QR code of the campaign's deep link.")
+	setUsage(fs, "qr --campaign NAME -o FILE.png|FILE.svg [flags]", "Writes a printable QR code of the campaign's deep link (PNG with the link under it, or SVG for designers), with a quiet zone of 4 modules.")
 	var c campaignFlags
 	c.bind(fs, "qr")
-	out := fs.String("o", "", "the PNG file to write (required)")
-	size := fs.Int("size", 600, "size of the code in pixels")
+	out := fs.String("o", "", "the file to write: .png or .svg (required)")
+	size := fs.Int("size", 600, "size of the code in pixels (PNG)")
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
 	}
 	if *out == "" {
-		fmt.Fprintln(stderr, "qr: -o FILE.png is required")
+		fmt.Fprintln(stderr, "qr: -o FILE.png or FILE.svg is required")
+		return 2
+	}
+	format, err := outputFormat(*out, "png", "svg")
+	if err != nil {
+		fmt.Fprintln(stderr, "qr:", err)
 		return 2
 	}
 	link, err := c.link(ctx)
@@ -104,17 +108,13 @@ func cmdQR(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "qr:", err)
 		return 2
 	}
-	f, err := os.Create(*out)
+	err = writeWhole(*out, func(w io.Writer) error {
+		if format == "svg" {
+			return campaign.QRSVG(w, link)
+		}
+		return campaign.QR(w, link, *size)
+	})
 	if err != nil {
-		fmt.Fprintln(stderr, "qr:", err)
-		return 1
-	}
-	if err := campaign.QR(f, link, *size); err != nil {
-		f.Close()
-		fmt.Fprintln(stderr, "qr:", err)
-		return 1
-	}
-	if err := f.Close(); err != nil {
 		fmt.Fprintln(stderr, "qr:", err)
 		return 1
 	}

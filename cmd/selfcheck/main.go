@@ -23,8 +23,12 @@ Usage:
                                              draw a flow as a diagram
   selfcheck link --campaign NAME [--lang id|en]
                                              the campaign's deep link to the bot
-  selfcheck qr --campaign NAME [--lang id|en] -o FILE.png
+  selfcheck qr --campaign NAME [--lang id|en] -o FILE.png|FILE.svg
                                              a printable QR code of that link
+  selfcheck poster --campaign NAME --lang id|en -o FILE.pdf|FILE.png
+                                             an A4 poster: call to action, QR code, link, hotlines
+  selfcheck dashboard                        campaign statistics, links, QR codes and posters in a
+                                             browser (DASHBOARD_PASSWORD; loopback by default)
   selfcheck stats [--campaign X] [--from DATE] [--to DATE] [--format table|csv|json] [--chart FILE.png]
                                              anonymous campaign statistics (counts under 5 show as <5)
   selfcheck version                          the module version and VCS revision of this build
@@ -59,6 +63,7 @@ func commands() map[string]command {
 		"link":     cmdLink,
 		"qr":       cmdQR,
 		"stats":    cmdStats,
+		"poster":   cmdPoster,
 		"version":  cmdVersion,
 		"web":      cmdWeb,
 	}
