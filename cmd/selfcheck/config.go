@@ -113,7 +113,7 @@ var settings = []setting{
 	{Flag: "webhook-secret", Env: "WEBHOOK_SECRET", None: "(none; required with `WEBHOOK_URL`)", Secret: true, Cmds: cmdsRun,
 		Help: "1-256 of `A-Z a-z 0-9 _ -`; calls without it get 401",
 		Set:  func(c *Config, v string) error { c.Secret = v; return nil }},
-	{Flag: "listen", Env: "LISTEN_ADDR", Default: ":8080", Cmds: cmdsRun,
+	{Flag: "listen", Env: "LISTEN_ADDR", Default: ":8080", Cmds: []string{"run", "healthcheck"},
 		Help: "where `/metrics`, `/healthz`, `/readyz` and, in webhook mode, the webhook (at the URL's path) are served",
 		Set:  func(c *Config, v string) error { c.Listen = v; return nil }},
 	{Flag: "stats-tz", Env: "STATS_TZ", Default: "Asia/Jakarta", Cmds: cmdsStats,

@@ -31,6 +31,7 @@ Usage:
                                              browser (DASHBOARD_PASSWORD; loopback by default)
   selfcheck stats [--campaign X] [--from DATE] [--to DATE] [--format table|csv|json] [--chart FILE.png]
                                              anonymous campaign statistics (counts under 5 show as <5)
+  selfcheck healthcheck [--url URL]          exit 0 when the bot's /healthz answers (the image's HEALTHCHECK)
   selfcheck version                          the module version and VCS revision of this build
   selfcheck help [COMMAND]                   this text, or a command's options
 
@@ -56,16 +57,18 @@ type command func(ctx context.Context, args []string, stdin io.Reader, stdout, s
 // commands are the subcommands by name. Add yours here.
 func commands() map[string]command {
 	return map[string]command{
-		"chat":     cmdChat,
-		"run":      cmdRun,
-		"validate": cmdValidate,
-		"graph":    cmdGraph,
-		"link":     cmdLink,
-		"qr":       cmdQR,
-		"stats":    cmdStats,
-		"poster":   cmdPoster,
-		"version":  cmdVersion,
-		"web":      cmdWeb,
+		"chat":        cmdChat,
+		"run":         cmdRun,
+		"validate":    cmdValidate,
+		"graph":       cmdGraph,
+		"link":        cmdLink,
+		"qr":          cmdQR,
+		"stats":       cmdStats,
+		"poster":      cmdPoster,
+		"dashboard":   cmdDashboard,
+		"healthcheck": cmdHealthcheck,
+		"version":     cmdVersion,
+		"web":         cmdWeb,
 	}
 }
 

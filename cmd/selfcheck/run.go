@@ -167,6 +167,10 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	core.ShareLink = b.Link("")
 	core.Campaigns = campaign.NewKeys(cfg.CampaignKey)
 	health := healthHandler(core, m.Handler())
+	if health, err = withDashboard(ctx, health, cfg, rdb, core, rec.Flush, b, log); err != nil {
+		fmt.Fprintln(stderr, "run:", err)
+		return 2
+	}
 	mode := "polling"
 	if cfg.WebhookURL != "" {
 		mode = "webhook"

@@ -77,6 +77,8 @@ type runOpts struct {
 	sessionKey string
 	// campaignKey is given as --campaign-key when set.
 	campaignKey string
+	// dashboard is given as --dashboard-password when set.
+	dashboard string
 }
 
 func freeAddr(t *testing.T) string {
@@ -131,6 +133,9 @@ func startRun(t *testing.T, o runOpts) *runEnv {
 	}
 	if o.campaignKey != "" {
 		args = append(args, "--campaign-key", o.campaignKey)
+	}
+	if o.dashboard != "" {
+		args = append(args, "--dashboard-password", o.dashboard)
 	}
 	ctx, cancel := o.ctx, o.cancel
 	if ctx == nil {
