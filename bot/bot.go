@@ -49,7 +49,7 @@ type Bot struct {
 	limit    *pacer
 	rec      Recorder
 	admins   map[int64]bool
-	report   func(ctx context.Context, campaign string) (string, error)
+	report   func(context.Context) (string, error)
 	token    string // only to keep it out of logs
 	groups   groupNotices
 	queries  queryAnswers // callback queries answered, see answerEarly and onButton
@@ -73,7 +73,7 @@ type config struct {
 	retry    retryPolicy
 	rec      Recorder
 	admins   map[int64]bool
-	report   func(ctx context.Context, campaign string) (string, error)
+	report   func(context.Context) (string, error)
 	limits   rateLimits
 }
 
@@ -97,9 +97,9 @@ func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.client 
 // WithRecorder reports updates and API errors to r (e.g. metrics).
 func WithRecorder(r Recorder) Option { return func(c *config) { c.rec = r } }
 
-// WithStats lets the chats in admins ask for /stats (campaign "") or
-// /stats NAME, answered by report; anyone else gets the normal help.
-func WithStats(admins []int64, report func(ctx context.Context, campaign string) (string, error)) Option {
+// WithStats lets the chats in admins ask for /stats, answered by report;
+// anyone else gets the normal help.
+func WithStats(admins []int64, report func(context.Context) (string, error)) Option {
 	return func(c *config) {
 		c.admins = map[int64]bool{}
 		for _, id := range admins {

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"html"
 	"math"
 	"runtime/debug"
 	"strings"
@@ -87,7 +86,7 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) {
 		req.Kind, req.Command, req.Text = convo.KindCommand, name, arg
 		if name == "stats" {
 			if b.admins[m.Chat.ID] && b.report != nil {
-				b.sendStats(ctx, m.Chat.ID, arg)
+				b.sendStats(ctx, m.Chat.ID)
 				return
 			}
 			req.Command = convo.CmdHelp
@@ -179,22 +178,15 @@ const statsMax = 4000
 // StatsCut ends a /stats reply that was too long for one message.
 const StatsCut = "… (cut: use `selfcheck stats` for the full report)"
 
-// sendStats answers an admin's /stats (or /stats NAME) with the campaign
-// report, monospaced so that its columns line up. A report too long for
-// one message is cut after its last whole line that fits, and says so.
-func (b *Bot) sendStats(ctx context.Context, chatID int64, campaign string) {
-	text, err := b.report(ctx, strings.TrimSpace(campaign))
+// sendStats answers an admin's /stats with the campaign report. A report
+// too long for one message is cut after its last whole line that fits,
+// and says so.
+func (b *Bot) sendStats(ctx context.Context, chatID int64) {
+	text, err := b.report(ctx)
 	if err != nil {
 		text = "statistics unavailable: " + err.Error()
 	}
-	err = b.call(ctx, chatID, func(ctx context.Context) error {
-		_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID,
-			Text: "<pre>" + html.EscapeString(cutStats(text)) + "</pre>", ParseMode: models.ParseModeHTML})
-		return err
-	})
-	if err != nil {
-		b.log.Warn("sendMessage failed", "err", err)
-	}
+	b.deliver(ctx, chatID, 0, convo.Response{Replies: []convo.Reply{{Body: cutStats(text)}}})
 }
 
 // cutStats cuts text to statsMax characters, notice included.

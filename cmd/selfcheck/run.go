@@ -157,7 +157,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	core.Days = cfg.StatsTZ
 	report := telegramStats(rdb, core, rec.Flush, cfg.StatsTZ.String())
 	b, err := bot.New(ctx, core, cfg.Token, bot.WithAPIURL(cfg.APIURL), bot.WithUsername(cfg.BotName),
-		bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, report),
+		bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, func(ctx context.Context) (string, error) { return report(ctx, "") }),
 		bot.WithHTTPClient(bot.NewHTTPClient(apiIdleConns)),
 		bot.WithRateLimits(cfg.RateLimits.global, cfg.RateLimits.perChat, cfg.RateLimits.burst))
 	if err != nil {
