@@ -31,12 +31,16 @@ type Core interface {
 type Recorder interface {
 	Update(kind string, d time.Duration)
 	APIError(code string)
+	// Shed counts an update refused (busy, closing: Telegram delivers it
+	// again) or dropped (chat_queue, abandoned).
+	Shed(reason string)
 }
 
 type noRecorder struct{}
 
 func (noRecorder) Update(string, time.Duration) {}
 func (noRecorder) APIError(string)              {}
+func (noRecorder) Shed(string)                  {}
 
 // Bot serves one Telegram bot.
 type Bot struct {
@@ -54,6 +58,10 @@ type Bot struct {
 	groups   groupNotices
 	queries  queryAnswers // callback queries answered, see answerEarly and onButton
 	shown    shownScreens // what the latest in-place edit of each chat showed
+	shed     *shedLog
+	// maxBacklog: no new message is taken while sends are booked further
+	// ahead (see WithBackpressure).
+	maxBacklog time.Duration
 }
 
 // allowedUpdates are the update kinds the bot asks Telegram for, in both
@@ -75,6 +83,9 @@ type config struct {
 	admins   map[int64]bool
 	report   func(context.Context) (string, error)
 	limits   rateLimits
+	// maxInHand and maxBacklog: see WithBackpressure.
+	maxInHand  int
+	maxBacklog time.Duration
 }
 
 // WithAPIURL points the bot at another Bot API server (self-hosted, or a
@@ -121,22 +132,40 @@ func NewHTTPClient(idlePerHost int) *http.Client {
 
 // New connects to the Bot API (asking getMe for the username unless given).
 func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, error) {
-	cfg := config{log: slog.Default(), retry: defaultRetry, rec: noRecorder{}, limits: defaultLimits}
+	cfg := config{log: slog.Default(), retry: defaultRetry, rec: noRecorder{}, limits: defaultLimits,
+		maxInHand: defaultMaxInHand, maxBacklog: defaultMaxBacklog}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newPacer(cfg.limits, time.Now), rec: cfg.rec,
 		admins: cfg.admins, report: cfg.report, token: token}
+	b.maxBacklog = cfg.maxBacklog
+	b.shed = &shedLog{log: b.log, rec: b.rec}
 	b.chats = newDispatcher(b.process)
+	b.chats.limit = max(cfg.maxInHand, 0)
+	b.chats.room = b.room
 	b.chats.waiting = b.answerEarly
-	b.chats.dropped = func() { b.log.Warn("a chat sent updates faster than they can be handled: update dropped") }
-	b.chats.abandoned = func() { b.log.Warn("shutdown: an update still queued after the grace period was dropped") }
+	b.chats.dropped = func(*models.Update) { b.shed.add(shedChatQueue) }
+	b.chats.abandoned = func(u *models.Update) {
+		// Its reply will not come: the chat's next request shows where
+		// it is (see convo.Core.MarkUnsent).
+		b.shed.add(shedAbandoned)
+		if chat := chatOf(u); chat > 0 {
+			b.markUnsent(chat)
+		}
+	}
 	tgOpts := []tg.Option{
 		tg.WithSkipGetMe(),
 		// Updates reach us in order; the dispatcher keeps each chat's order
 		// while chats run in parallel.
 		tg.WithNotAsyncHandlers(),
-		tg.WithDefaultHandler(func(_ context.Context, _ *tg.Bot, u *models.Update) { b.chats.add(u) }),
+		// Waiting for room here stops the polling loop from fetching
+		// more: Telegram keeps what the bot cannot take yet.
+		tg.WithDefaultHandler(func(ctx context.Context, _ *tg.Bot, u *models.Update) {
+			if !b.chats.wait(ctx, u) {
+				b.shed.add(shedClosing)
+			}
+		}),
 		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redact(err, token)) }),
 		tg.WithAllowedUpdates(allowedUpdates),
 	}
@@ -197,9 +226,11 @@ func (b *Bot) Poll(ctx context.Context) error {
 // getUpdates, which the library sends as soon as a batch is queued). Each
 // drop is logged.
 func (b *Bot) finish(grace time.Duration) {
+	b.chats.close()
 	if !b.chats.shutdown(grace) {
 		b.log.Warn("shutdown: updates still in progress after the grace period were cancelled", "grace", grace.String())
 	}
+	b.shed.flush()
 }
 
 // redact removes the token from an error's text (URLs of Bot API calls

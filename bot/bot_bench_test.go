@@ -82,6 +82,7 @@ type benchDone struct {
 
 func (d *benchDone) Update(string, time.Duration) { d.done <- struct{}{} }
 func (d *benchDone) APIError(string)              { d.failed.Add(1) }
+func (d *benchDone) Shed(string)                  {}
 
 // benchAPI answers Bot API calls in memory with the smallest valid results.
 type benchAPI struct{}

@@ -20,10 +20,14 @@ const earlyAfter = 2
 
 // dispatcher runs each chat's updates one at a time, in arrival order, and
 // different chats in parallel. A chat's goroutine lives while it has work.
+// It holds at most limit updates in all (queued or being handled): beyond
+// that, or when room says no, an update is refused, so that memory and
+// goroutines stay bounded under any flood and Telegram delivers it again
+// later (see offer and wait).
 type dispatcher struct {
 	handle    func(context.Context, *models.Update)
-	dropped   func() // called for each update dropped from a full queue
-	abandoned func() // called for each update dropped at shutdown
+	dropped   func(*models.Update) // an update dropped from a full chat queue
+	abandoned func(*models.Update) // an update dropped at shutdown
 	// waiting is called for an update that has to wait behind several
 	// earlier ones of its chat (earlyAfter or more queued, besides the
 	// one in hand); it must not block. A button press is answered there
@@ -31,9 +35,17 @@ type dispatcher struct {
 	// replies go out at Telegram's pace. A press behind just one or two
 	// (a double tap) waits to be answered with its stale-button toast.
 	waiting func(context.Context, *models.Update)
-	mu      sync.Mutex
-	queues  map[int64][]*models.Update
-	wg      sync.WaitGroup
+	// limit bounds the updates in hand (0: no bound); room, when set, can
+	// refuse an update below it (the bot refuses new messages while the
+	// send queue is long, and keeps room for taps of checks under way).
+	limit  int
+	room   func(*models.Update) bool
+	mu     sync.Mutex
+	queues map[int64][]*models.Update
+	inHand int
+	closed bool          // shutting down: every update is refused
+	freed  chan struct{} // closed and replaced when an update is done
+	wg     sync.WaitGroup
 	// work is the context updates are handled in. It outlives the request
 	// that brought an update (a webhook call returns at once) and ends
 	// only when shutdown's grace period is over, which stops waits for
@@ -44,30 +56,106 @@ type dispatcher struct {
 
 func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {
 	work, stop := context.WithCancel(context.Background())
-	return &dispatcher{handle: handle, dropped: func() {}, abandoned: func() {}, waiting: func(context.Context, *models.Update) {},
-		queues: map[int64][]*models.Update{}, work: work, stopWork: stop}
+	return &dispatcher{handle: handle, dropped: func(*models.Update) {}, abandoned: func(*models.Update) {},
+		waiting: func(context.Context, *models.Update) {}, queues: map[int64][]*models.Update{},
+		freed: make(chan struct{}), work: work, stopWork: stop}
 }
 
-// add queues an update behind the earlier ones of its chat.
-func (d *dispatcher) add(u *models.Update) {
+// admission is what became of an offered update.
+type admission int
+
+const (
+	accepted admission = iota
+	busy               // no room now: to be delivered again later
+	closing            // shutting down: to be delivered to the next process
+)
+
+// add queues an update, whatever the load (tests, and updates that must
+// not be refused).
+func (d *dispatcher) add(u *models.Update) { d.put(u, true) }
+
+// offer queues an update if there is room, without waiting.
+func (d *dispatcher) offer(u *models.Update) admission { return d.put(u, false) }
+
+// wait queues an update as soon as there is room; false when ctx ended or
+// the dispatcher closed first. Long polling waits here, which stops it
+// fetching more until the bot has room.
+func (d *dispatcher) wait(ctx context.Context, u *models.Update) bool {
+	for {
+		d.mu.Lock()
+		freed := d.freed
+		d.mu.Unlock()
+		switch d.offer(u) {
+		case accepted:
+			return true
+		case closing:
+			return false
+		}
+		// Room comes back when an update is done, or as the send queue
+		// drains (room): look again then, or after a moment.
+		t := time.NewTimer(100 * time.Millisecond)
+		select {
+		case <-freed:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		}
+		t.Stop()
+	}
+}
+
+func (d *dispatcher) put(u *models.Update, force bool) admission {
 	chat := chatOf(u)
 	d.mu.Lock()
-	q, busy := d.queues[chat]
+	if d.closed && !force {
+		d.mu.Unlock()
+		return closing
+	}
+	if !force && (d.limit > 0 && d.inHand >= d.limit || d.room != nil && !d.room(u)) {
+		d.mu.Unlock()
+		return busy
+	}
+	q, running := d.queues[chat]
 	if len(q) >= maxQueue {
 		d.mu.Unlock()
-		d.dropped()
-		return
+		d.dropped(u)
+		return accepted // taken, and dropped: Telegram must not send it again
 	}
 	if len(q) >= earlyAfter {
 		d.waiting(d.work, u)
 	}
 	d.queues[chat] = append(q, u)
+	d.inHand++
 	d.mu.Unlock()
-	if busy {
-		return
+	if running {
+		return accepted
 	}
 	d.wg.Add(1)
 	go d.drain(d.work, chat)
+	return accepted
+}
+
+// held is the number of updates in hand.
+func (d *dispatcher) held() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.inHand
+}
+
+// close refuses every update from now on: the first step of a shutdown.
+func (d *dispatcher) close() {
+	d.mu.Lock()
+	d.closed = true
+	d.mu.Unlock()
+}
+
+// done counts n updates out of hand and wakes those waiting for room.
+// Call with mu held.
+func (d *dispatcher) done(n int) {
+	d.inHand -= n
+	close(d.freed)
+	d.freed = make(chan struct{})
 }
 
 func (d *dispatcher) drain(ctx context.Context, chat int64) {
@@ -83,9 +171,10 @@ func (d *dispatcher) drain(ctx context.Context, chat int64) {
 		if ctx.Err() != nil {
 			// Shut down: what is still queued is dropped.
 			delete(d.queues, chat)
+			d.done(len(q))
 			d.mu.Unlock()
-			for range q {
-				d.abandoned()
+			for _, u := range q {
+				d.abandoned(u)
 			}
 			return
 		}
@@ -93,6 +182,9 @@ func (d *dispatcher) drain(ctx context.Context, chat int64) {
 		d.queues[chat] = q[1:]
 		d.mu.Unlock()
 		d.handle(ctx, u)
+		d.mu.Lock()
+		d.done(1)
+		d.mu.Unlock()
 	}
 }
 

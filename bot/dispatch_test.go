@@ -22,7 +22,7 @@ func TestDispatcherBoundsOneChat(t *testing.T) {
 		}
 		handled.Add(1)
 	})
-	d.dropped = func() { dropped.Add(1) }
+	d.dropped = func(*models.Update) { dropped.Add(1) }
 	msg := func(chat int64) *models.Update {
 		return &models.Update{Message: &models.Message{Chat: models.Chat{ID: chat}}}
 	}
@@ -56,7 +56,7 @@ func TestDispatcherShutdownCancelsAfterGrace(t *testing.T) {
 		handled.Add(1)
 		<-ctx.Done() // waits as a rate limit would, until cancelled
 	})
-	d.abandoned = func() { dropped.Add(1) }
+	d.abandoned = func(*models.Update) { dropped.Add(1) }
 	for range 5 {
 		d.add(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 7}}})
 	}
@@ -77,4 +77,68 @@ func TestDispatcherShutdownCancelsAfterGrace(t *testing.T) {
 	if handled.Load() != 2 || dropped.Load() != 5 {
 		t.Errorf("an update after shutdown: handled %d, dropped %d (want 2 and 5)", handled.Load(), dropped.Load())
 	}
+}
+
+// TestDispatcherRefusesBeyondItsBound: at the bound an update is refused
+// (busy), not queued, so memory stays bounded; room comes back as updates
+// are done, and wait takes the update then; after close every offer is
+// refused (closing).
+func TestDispatcherRefusesBeyondItsBound(t *testing.T) {
+	release := make(chan struct{})
+	var handled atomic.Int64
+	d := newDispatcher(func(_ context.Context, _ *models.Update) {
+		<-release
+		handled.Add(1)
+	})
+	d.limit = 3
+	msg := func(chat int64) *models.Update {
+		return &models.Update{Message: &models.Message{Chat: models.Chat{ID: chat}}}
+	}
+	for chat := range int64(3) {
+		if got := d.offer(msg(chat + 1)); got != accepted {
+			t.Fatalf("update %d: %v", chat+1, got)
+		}
+	}
+	if got := d.offer(msg(4)); got != busy {
+		t.Errorf("a fourth update with 3 in hand: %v, want busy", got)
+	}
+	if n := d.held(); n != 3 {
+		t.Errorf("%d in hand, want 3", n)
+	}
+	took := make(chan bool)
+	go func() { took <- d.wait(context.Background(), msg(5)) }()
+	select {
+	case <-took:
+		t.Fatal("wait took an update with no room")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if !<-took {
+		t.Error("wait did not take the update once there was room")
+	}
+	d.close()
+	if got := d.offer(msg(6)); got != closing {
+		t.Errorf("after close: %v, want closing", got)
+	}
+	if !d.shutdown(time.Minute) {
+		t.Fatal("not all handled")
+	}
+	if handled.Load() != 4 {
+		t.Errorf("handled %d, want 4", handled.Load())
+	}
+}
+
+// TestDispatcherRoomRule: below the bound, room decides (the bot refuses
+// new messages while its send queue is long, and takes taps).
+func TestDispatcherRoomRule(t *testing.T) {
+	d := newDispatcher(func(context.Context, *models.Update) {})
+	d.room = func(u *models.Update) bool { return u.CallbackQuery != nil }
+	if got := d.offer(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 1}}}); got != busy {
+		t.Errorf("a message the room rule refuses: %v", got)
+	}
+	tap := &models.Update{CallbackQuery: &models.CallbackQuery{ID: "q", From: models.User{ID: 1}}}
+	if got := d.offer(tap); got != accepted {
+		t.Errorf("a tap: %v", got)
+	}
+	d.shutdown(time.Minute)
 }

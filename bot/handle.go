@@ -345,6 +345,19 @@ func (b *Bot) answer(ctx context.Context, id, toast string) {
 	}
 }
 
+// answerBusy answers a tap the bot has no room for yet with the busy
+// notice, once: Telegram delivers the update again, and it is handled then
+// without a second answer (see queryAnswers).
+func (b *Bot) answerBusy(ctx context.Context, u *models.Update) {
+	q := u.CallbackQuery
+	if q == nil || !b.queries.early(q.ID, time.Now()) {
+		return
+	}
+	secs := int(math.Ceil(max(b.limit.backlog(), busyAfter).Seconds()))
+	toast := b.core.Content().Msgs.Text(locales.Match(q.From.LanguageCode), locales.Busy, false, map[string]any{"N": secs})
+	go b.answer(context.WithoutCancel(ctx), q.ID, toast)
+}
+
 // busyAfter is the wait for the next message past which a tap's answer
 // says that many people are checking: a spinner that stops with nothing
 // new on screen for longer looks like a broken bot.

@@ -60,8 +60,11 @@ type pacer struct {
 	booked map[int64]struct{} // overall slots taken, by index (time / every)
 	swept  int64              // slots below this index are gone from booked
 	chats  map[int64]*allowance
-	recent []time.Time // the latest overall sends, oldest first, at most global
-	global int
+	// The window guard (see admit): messages in flight, and when those
+	// of the last second returned, oldest first.
+	inFlight int
+	returned []time.Time
+	global   int
 }
 
 // bucket is a token bucket's rate (as the time one token takes) and size.
@@ -108,6 +111,26 @@ func (p *pacer) expected(chat int64) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.take(chat, false).at.Sub(p.now())
+}
+
+// backlog is how long a message to a chat with nothing queued would wait
+// now: how far ahead the overall send queue is booked.
+func (p *pacer) backlog() time.Duration {
+	if p.every == 0 {
+		return 0
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	p.sweep(now)
+	slot := (now.UnixNano() + int64(p.every) - 1) / int64(p.every)
+	for {
+		if _, taken := p.booked[slot]; !taken {
+			break
+		}
+		slot++
+	}
+	return time.Unix(0, slot*int64(p.every)).Sub(now)
 }
 
 // take finds (and with keep, books) chat's next send time. Call with mu held.
@@ -207,42 +230,57 @@ func (p *pacer) release(bk booking) {
 	p.mu.Unlock()
 }
 
-// wait books a send time for one message to chat and waits for it. Then,
-// as a last guard against a timer that fired late next to one on time, it
-// waits until at most global-1 messages went out in the last second (plus
-// a margin), and counts this one.
-func (p *pacer) wait(ctx context.Context, chat int64) error {
+// wait books a send time for one message to chat and waits for it; then
+// it waits for the window (see admit). Call the returned func when the
+// message's Bot API call has returned.
+func (p *pacer) wait(ctx context.Context, chat int64) (sent func(), err error) {
 	bk := p.book(chat)
 	if d := bk.at.Sub(p.now()); d > 0 && !sleep(ctx, d) {
 		p.release(bk)
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	if p.global == 0 {
-		return nil
+		return func() {}, nil
 	}
 	for {
 		d := p.admit()
 		if d <= 0 {
-			return nil
+			return p.sent, nil
 		}
 		if !sleep(ctx, d) {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
 }
 
-// admit counts one send now, or says how long to wait for room in the
-// window.
+// admit is the last guard of the overall limit, whatever the network does
+// to the booked times: a message goes out only while fewer than global
+// others are in flight or returned less than a second (and a margin) ago.
+// Telegram counts a message when it arrives, which is after it left and
+// before its answer came back; so no second of arrivals can hold more
+// than global messages, even when the network delays some and not others.
+// It returns 0 and counts the message in flight, or how long to wait.
 func (p *pacer) admit() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	if len(p.recent) >= p.global {
-		if d := p.recent[0].Add(time.Second + windowMargin).Sub(now); d > 0 {
-			return d
-		}
-		p.recent = p.recent[1:]
+	for len(p.returned) > 0 && !p.returned[0].Add(time.Second+windowMargin).After(now) {
+		p.returned = p.returned[1:]
 	}
-	p.recent = append(p.recent, now)
-	return 0
+	if p.inFlight+len(p.returned) < p.global {
+		p.inFlight++
+		return 0
+	}
+	if len(p.returned) > 0 {
+		return p.returned[0].Add(time.Second + windowMargin).Sub(now)
+	}
+	return 5 * time.Millisecond // all in flight: one returns soon
+}
+
+// sent notes that a message's call returned (admit counted it in flight).
+func (p *pacer) sent() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inFlight--
+	p.returned = append(p.returned, p.now())
 }

@@ -41,14 +41,17 @@ func (b *Bot) call(ctx context.Context, chatID int64, do func(context.Context) e
 	wait := b.retry.backoff
 	var err error
 	for attempt := 1; attempt <= b.retry.attempts; attempt++ {
+		sent := func() {}
 		if chatID != 0 {
-			if err := b.limit.wait(ctx, chatID); err != nil {
+			var err error
+			if sent, err = b.limit.wait(ctx, chatID); err != nil {
 				return err
 			}
 		}
 		st := &httpStatus{}
 		// Errors of failed requests quote the URL, which holds the token.
 		err = redact(do(context.WithValue(ctx, httpStatusKey{}, st)), b.token)
+		sent()
 		accepted := st.accepted()
 		switch {
 		case err == nil:

@@ -55,7 +55,21 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			return
 		}
 		_, _ = io.Copy(io.Discard, body)
-		b.chats.add(&u)
+		switch b.chats.offer(&u) {
+		case busy:
+			// Telegram delivers it again later. A tap is told why the
+			// next question is slow now (its answer is not paced).
+			b.shed.add(shedBusy)
+			b.answerBusy(r.Context(), &u)
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		case closing:
+			b.shed.add(shedClosing)
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 	})
 }
@@ -129,6 +143,9 @@ func (b *Bot) Webhook(ctx context.Context, webhookURL, secret, listen string, ex
 		return err
 	case <-ctx.Done():
 	}
+	// Refuse (503) what comes from now on before anything else: Telegram
+	// keeps it for the next process; then let what is in hand finish.
+	b.chats.close()
 	stopping := time.Now()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-telegram/bot/models"
 )
 
 func update(id int, chat int64, text string) string {
@@ -109,4 +111,72 @@ func TestRedactKeepsTheErrorKind(t *testing.T) {
 	if strings.Contains(err.Error(), "SECRET") || !errors.Is(err, errBlocked) {
 		t.Errorf("redact: %v (is blocked: %v)", err, errors.Is(err, errBlocked))
 	}
+}
+
+// TestWebhookBackpressure: with its bound reached the webhook answers 503
+// with Retry-After, so Telegram delivers again later; a refused tap is
+// told at once that many people are checking; once there is room the same
+// updates go through, each applied once; while shutting down, 503 too.
+func TestWebhookBackpressure(t *testing.T) {
+	e := startWith(t, miniSource, false, nil, WithBackpressure(1, 0))
+	release := make(chan struct{})
+	handle := e.bot.chats.handle
+	e.bot.chats.handle = func(ctx context.Context, u *models.Update) {
+		<-release
+		handle(ctx, u)
+	}
+	h := e.bot.WebhookHandler("sec")
+	post := func(body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "sec")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	a, b := e.fake.NewPrivateChat("en"), e.fake.NewPrivateChat("en")
+	if rec := post(update(1, a.ID, "/start")); rec.Code != http.StatusOK {
+		t.Fatalf("first update: %d", rec.Code)
+	}
+	rec := post(update(2, b.ID, "/start"))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("over the bound: %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	id := b.Press(1, "a:x:welcome:self") // a tap from b, refused too
+	tap := fmt.Sprintf(`{"update_id":3,"callback_query":{"id":%q,"from":{"id":%d,"is_bot":false,"first_name":"x","language_code":"en"},`+
+		`"message":{"message_id":1,"date":1700000000,"chat":{"id":%d,"type":"private"},"text":"q"},"chat_instance":"1","data":"a:x:welcome:self"}}`,
+		id, b.ID, b.ID)
+	if rec := post(tap); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("a tap over the bound: %d", rec.Code)
+	}
+	if !b.WaitAnswered(id, wait) {
+		t.Fatal("the refused tap was not answered")
+	}
+	if ans, _ := b.Answer(id); !strings.Contains(ans.Text, "Busy") {
+		t.Errorf("the refused tap's answer: %q, want the busy notice", ans.Text)
+	}
+	close(release)
+	if !e.done.wait(a.ID, 1, wait) {
+		t.Fatal("the first update was not handled")
+	}
+	// Telegram delivers them again: now taken, and the tap answered once.
+	if rec := post(update(2, b.ID, "/start")); rec.Code != http.StatusOK {
+		t.Errorf("redelivery with room: %d", rec.Code)
+	}
+	if !e.done.wait(b.ID, 1, wait) {
+		t.Fatal("the redelivered update was not handled")
+	}
+	if rec := post(tap); rec.Code != http.StatusOK {
+		t.Errorf("tap redelivered with room: %d", rec.Code)
+	}
+	if !e.done.wait(b.ID, 2, wait) {
+		t.Fatal("the redelivered tap was not handled")
+	}
+	if n := e.fake.Calls("answerCallbackQuery"); n != 1 {
+		t.Errorf("the tap was answered %d times, want once", n)
+	}
+	e.bot.chats.close()
+	if rec := post(update(4, a.ID, "hello")); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("while shutting down: %d, want 503", rec.Code)
+	}
+	e.fake.AssertNoRejections(t)
 }

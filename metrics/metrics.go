@@ -24,6 +24,7 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	verdicts  *prometheus.CounterVec
 	apiErrors *prometheus.CounterVec
+	shed      *prometheus.CounterVec
 	storage   prometheus.Counter
 	started   prometheus.Counter
 	completed prometheus.Counter
@@ -46,6 +47,10 @@ func New() *Metrics {
 		apiErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "selfcheck_telegram_errors_total", Help: "Failed Bot API calls, by code (400, 403, 429, network...).",
 		}, []string{"code"}),
+		shed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "selfcheck_updates_shed_total",
+			Help: "Updates refused (busy, closing: Telegram delivers them again) or dropped (chat_queue, abandoned at shutdown).",
+		}, []string{"reason"}),
 		storage: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "selfcheck_redis_errors_total", Help: "Requests that failed because Redis did not answer.",
 		}),
@@ -56,7 +61,7 @@ func New() *Metrics {
 			Name: "selfcheck_sessions_completed_total", Help: "Checks that reached a verdict or an end step.",
 		}),
 	}
-	m.reg.MustRegister(m.updates, m.latency, m.verdicts, m.apiErrors, m.storage, m.started, m.completed,
+	m.reg.MustRegister(m.updates, m.latency, m.verdicts, m.apiErrors, m.shed, m.storage, m.started, m.completed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -88,3 +93,6 @@ func (m *Metrics) Update(kind string, d time.Duration) {
 
 // APIError counts one failed Bot API call.
 func (m *Metrics) APIError(code string) { m.apiErrors.WithLabelValues(code).Inc() }
+
+// Shed counts one update refused or dropped under load or at shutdown.
+func (m *Metrics) Shed(reason string) { m.shed.WithLabelValues(reason).Inc() }
