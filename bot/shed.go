@@ -102,3 +102,15 @@ func (s *shedLog) flushLocked() {
 	}
 	s.counts, s.since = map[string]int{}, time.Now()
 }
+
+// Load is how long a new person's first reply would wait now: the send
+// queue booked ahead, and the updates in hand not yet booked (each about
+// one message at the overall rate). A campaign link's redirect sends a
+// new person to the bot with the least (see package fleet).
+func (b *Bot) Load() time.Duration {
+	d := b.limit.backlog()
+	if b.limit.every > 0 {
+		d += time.Duration(b.chats.held()) * b.limit.every
+	}
+	return d
+}
