@@ -82,14 +82,40 @@ func (b *browse) answer() bool {
 }
 
 // readable: nothing wider than the 320 px screen, so nothing needs a
-// sideways scroll.
+// sideways scroll, and every piece of text visible has a contrast of at
+// least 4.5:1 with what is behind it (WCAG AA for normal text).
 func (b *browse) readable(where string) {
 	b.t.Helper()
 	if !b.eval(`document.documentElement.scrollWidth <= 320`) {
 		w, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
 		b.t.Errorf("%s: the page is %d px wide at 320", where, w)
 	}
+	low, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](lowContrast))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for _, l := range low {
+		b.t.Errorf("%s: contrast under 4.5:1: %s", where, l)
+	}
 }
+
+// lowContrast lists the elements whose own text has a contrast under 4.5:1
+// with the first opaque background behind them (WCAG 2 formula).
+const lowContrast = `(() => {
+  const rgb = s => s.match(/[\d.]+/g).map(Number);
+  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const bg = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() !== "");
+    if (!own || el.offsetParent === null) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) out.push(el.tagName + " " + ratio.toFixed(2) + ": " + el.textContent.trim().slice(0, 40));
+  }
+  return out;
+})()`
 
 // TestBrowserCheck completes a check in Indonesian and in English in a
 // real browser at 320 px, without touching its cookie or script, and
@@ -141,7 +167,7 @@ func TestBrowserCheck(t *testing.T) {
 // to a new welcome; the browser's back button then shows none of the
 // previous visitor's answers.
 func TestBrowserKiosk(t *testing.T) {
-	srv, env := newServer(t, Options{Kiosk: true, Idle: 3 * time.Second, Start: "booth1",
+	srv, env := newServer(t, Options{Kiosk: true, Idle: 6 * time.Second, Start: "booth1",
 		TelegramLink: "https://t.me/example_bot?start=booth1"})
 	msgs := env.Core.Content().Msgs
 	b := newBrowse(t, srv, "en")

@@ -255,4 +255,3 @@ func replyText(t *testing.T, page string) string {
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
-

@@ -94,7 +94,7 @@ func New(core Core, opt Options) (*Server, error) {
 	s.limit = newLimiter(opt.Rate, opt.Burst, s.now)
 	if opt.Kiosk && opt.TelegramLink != "" {
 		var buf bytes.Buffer
-		if err := campaign.QR(&buf, opt.TelegramLink, 240); err != nil {
+		if err := campaign.QR(&buf, opt.TelegramLink, 480); err != nil {
 			return nil, err
 		}
 		s.qr = buf.Bytes()

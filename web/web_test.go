@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"image/png"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,6 +10,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/flows"
@@ -376,8 +380,8 @@ func TestKiosk(t *testing.T) {
 			t.Errorf("verdict without %s:\n%s", id, text)
 		}
 	}
-	if png := mustGet(t, srv.URL+"/qr.png"); !strings.HasPrefix(png, "\x89PNG") {
-		t.Error("/qr.png is not a PNG")
+	if got := decodeQR(t, mustGet(t, srv.URL+"/qr.png")); got != "https://t.me/example_bot?start=booth1" {
+		t.Errorf("the QR code leads to %q", got)
 	}
 	seen.mu.Lock()
 	for _, o := range seen.list {
@@ -403,6 +407,24 @@ func TestKiosk(t *testing.T) {
 	if v.status != http.StatusForbidden || strings.Contains(v.text(), msgs.Text("en", locales.VerdictContact, false, nil)) {
 		t.Errorf("an old form after reset: status %d, page:\n%s", v.status, v.text())
 	}
+}
+
+// decodeQR reads the QR code in a PNG, as a phone's camera would.
+func decodeQR(t *testing.T, data string) string {
+	t.Helper()
+	img, err := png.Decode(strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.GetText()
 }
 
 func TestNoSecret(t *testing.T) {
