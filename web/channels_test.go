@@ -142,6 +142,7 @@ type handled chan struct{}
 
 func (h handled) Update(string, time.Duration) { h <- struct{}{} }
 func (h handled) APIError(string)              {}
+func (h handled) Shed(string)                  {}
 
 // telegramTranscript taps each answer's button in a private chat with the
 // bot and returns the chat as the user sees it at the end.
