@@ -154,6 +154,7 @@ type campaignData struct {
 	Name       string
 	Header     []string
 	Checks     []stats.Row
+	More       []stats.Row // finished, and counts of older questions: under the cards
 	Bands      []stats.Row
 	Questions  []questionRows
 	ChartQuery template.URL
@@ -204,8 +205,10 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 	var help []stats.Row
 	for _, row := range stats.Rows(t, l) {
 		switch row.Metric {
-		case stats.MetricStarted, stats.MetricCompleted, stats.MetricVerdict, stats.MetricNotInFlow:
+		case stats.MetricStarted, stats.MetricVerdict:
 			d.Checks = append(d.Checks, row)
+		case stats.MetricCompleted, stats.MetricNotInFlow:
+			d.More = append(d.More, row)
 		case stats.MetricBand:
 			d.Bands = append(d.Bands, row)
 		case stats.MetricEnd:

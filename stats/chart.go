@@ -119,7 +119,7 @@ func bandColour(i, n int) color.Color {
 // Chart geometry, in pixels.
 const (
 	pad      = 16
-	labelW   = 300 // labels of LabelMax characters fit
+	labelW   = 410 // labels of LabelMax characters fit
 	barW     = 400
 	countW   = 60
 	rowH     = 22

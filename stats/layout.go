@@ -2,6 +2,7 @@ package stats
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/selfcheck-id/selfcheck/flows"
@@ -17,7 +18,7 @@ type Messages interface {
 const LabelLang = "en"
 
 // LabelMax is how many characters a label keeps before an ellipsis.
-const LabelMax = 40
+const LabelMax = 56
 
 // Layout is every row a report lists, whatever was counted: each question
 // of the served flow with each of its choices, each verdict band and each
@@ -80,7 +81,7 @@ func LayoutIn(f *flows.Flow, msgs Messages, lang string) *Layout {
 	l := &Layout{Flow: f.ID, Version: f.Version, Lang: lang}
 	for _, b := range f.Bands {
 		first := firstSentence(text(b.Text, b.ID))
-		l.Bands = append(l.Bands, Item{b.ID, Shorten(first, LabelMax), first})
+		l.Bands = append(l.Bands, Item{b.ID, Shorten(drawable(first), LabelMax), first})
 	}
 	for _, id := range f.StepOrder {
 		s := f.Steps[id]
@@ -127,6 +128,13 @@ func QuestionLabel(text string) string {
 		return ""
 	}
 	return Shorten(ss[0], LabelMax)
+}
+
+// drawable is s without the symbols before its first letter or digit: a
+// band's label starts with a coloured dot (an emoji) that the charts' font
+// has no glyph for, and the bar has the colour anyway.
+func drawable(s string) string {
+	return strings.TrimLeftFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // questionText is the sentence of text that asks, whole (else its first).

@@ -268,7 +268,10 @@ func TestShippedLabels(t *testing.T) {
 	if l := stats.QuestionLabel("Almost done. How old are you?"); l != "How old are you?" {
 		t.Errorf("label %q", l)
 	}
-	if l := stats.QuestionLabel("Has the country changed since the first offer? Or were you told: x?"); l != "Has the country changed since the first…" {
+	if l := stats.QuestionLabel("Has the country changed since the first offer? Or were you told: x?"); l != "Has the country changed since the first offer?" {
+		t.Errorf("label %q", l)
+	}
+	if l := stats.QuestionLabel("Has the country or the city changed since the very first offer you got?"); l != "Has the country or the city changed since the very…" {
 		t.Errorf("label %q", l)
 	}
 }
