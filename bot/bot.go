@@ -14,6 +14,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/convo"
 )
 
@@ -196,13 +197,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 func (b *Bot) Username() string { return b.username }
 
 // Link returns the bot's deep link with a start payload ("" for none).
-func (b *Bot) Link(payload string) string {
-	link := "https://t.me/" + b.username
-	if payload != "" {
-		link += "?start=" + payload
-	}
-	return link
-}
+func (b *Bot) Link(payload string) string { return campaign.Link(b.username, payload) }
 
 // Poll serves updates by long polling until ctx ends, then waits for the
 // updates in hand to finish. It removes any webhook first: Telegram refuses

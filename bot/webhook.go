@@ -100,6 +100,11 @@ func (b *Bot) RegisterWebhook(ctx context.Context, webhookURL, secret string) er
 	return nil
 }
 
+// StopAccepting makes the webhook answer 503 to every update from now on
+// (Telegram keeps them for the next process): the first step of a
+// shutdown, before the server stops and Drain.
+func (b *Bot) StopAccepting() { b.chats.close() }
+
 // Drain lets the updates in hand finish, at most grace, once the server
 // that brought them has stopped taking more (see finish).
 func (b *Bot) Drain(grace time.Duration) { b.finish(grace) }

@@ -145,7 +145,13 @@ func Parse(p string) (code, lang string) {
 	return p, ""
 }
 
-// Link is the deep link that opens the bot with the payload.
+// Link is the deep link that opens the bot with the payload ("" for none).
 func Link(bot, payload string) string {
+	if payload == "" {
+		return "https://t.me/" + bot
+	}
 	return "https://t.me/" + bot + "?start=" + payload
 }
+
+// ValidPayload reports whether p may follow ?start= in a deep link.
+func ValidPayload(p string) bool { return payloadRe.MatchString(p) }

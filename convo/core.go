@@ -100,7 +100,7 @@ func (c *Core) Content() *Content { return c.content.Load() }
 // language and change nothing.
 func (c *Core) Handle(ctx context.Context, req Request) Response {
 	ct := c.content.Load()
-	chat := c.keyer.Chat(req.ChatID)
+	chat := c.keyer.ChatIn(req.Space, req.ChatID)
 	if req.Visitor != "" {
 		chat = c.keyer.Visitor(req.Visitor)
 	}

@@ -46,6 +46,9 @@ type Request struct {
 	Text     string // KindText: the text; KindCommand: the argument
 	Data     string // KindButton: the button's data
 	Command  string // KindCommand: the name, without "/"
+	// Space keeps the chats of one channel account apart from another's
+	// ("" for the first; see Spaced).
+	Space string
 }
 
 // Response is what to show. For a Button request the channel answers the

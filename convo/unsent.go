@@ -13,9 +13,33 @@ import (
 // what the user never saw. It is kept in storage, so it holds across a
 // restart; and in memory, in case storage is what failed.
 func (c *Core) MarkUnsent(ctx context.Context, chatID int64) error {
-	chat := c.keyer.Chat(chatID)
-	c.unsure.add(chat)
-	return c.store.MarkUnsent(ctx, chat)
+	return Spaced{Core: c}.MarkUnsent(ctx, chatID)
+}
+
+// Spaced is the core as one channel account of several sees it (one bot
+// of several tokens): its chats are its own. A person's chat with another
+// bot is another chat, and Telegram numbers each bot's updates apart.
+type Spaced struct {
+	*Core
+	Space string
+}
+
+// Handle handles req in the account's space.
+func (s Spaced) Handle(ctx context.Context, req Request) Response {
+	req.Space = s.Space
+	return s.Core.Handle(ctx, req)
+}
+
+// Forget deletes what is stored about the account's chat.
+func (s Spaced) Forget(ctx context.Context, chatID int64) error {
+	return s.store.Forget(ctx, s.keyer.ChatIn(s.Space, chatID))
+}
+
+// MarkUnsent is Core.MarkUnsent for the account's chat.
+func (s Spaced) MarkUnsent(ctx context.Context, chatID int64) error {
+	chat := s.keyer.ChatIn(s.Space, chatID)
+	s.unsure.add(chat)
+	return s.store.MarkUnsent(ctx, chat)
 }
 
 // maxUnsure bounds the chats remembered in memory as unsure. Past it the

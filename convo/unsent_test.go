@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/selfcheck-id/selfcheck/convo"
 )
 
 // A reply that never reached the user (the bot shut down, Telegram was
@@ -59,5 +61,28 @@ func TestRepeatedTapAtTheVerdict(t *testing.T) {
 	resp := h.press(yes)
 	if !resp.Resent || !strings.Contains(text(resp), "Higher risk.") {
 		t.Errorf("repeated tap after the verdict was lost: %+v, want the verdict again", resp)
+	}
+}
+
+// TestSpacesKeepChatsApart: one person (one chat id) with two bots has two
+// chats: each bot's update ids count apart (the same id in the other is
+// not a repeat), and /forget in one leaves the other.
+func TestSpacesKeepChatsApart(t *testing.T) {
+	h := newHarness(t)
+	other := convo.Spaced{Core: h.core, Space: "222"}
+	ctx := context.Background()
+	first := h.core.Handle(ctx, convo.Request{ChatID: 5, UpdateID: 10, Kind: convo.KindCommand, Command: "start", LangHint: "en"})
+	second := other.Handle(ctx, convo.Request{ChatID: 5, UpdateID: 10, Kind: convo.KindCommand, Command: "start", LangHint: "en"})
+	if len(first.Replies) == 0 || len(second.Replies) == 0 {
+		t.Fatalf("update 10 in each bot: %d and %d replies; the second was taken for a repeat", len(first.Replies), len(second.Replies))
+	}
+	if n := len(h.m.Keys()); n != 2 {
+		t.Errorf("%d keys, want one per bot's chat", n)
+	}
+	if err := other.Forget(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.m.Keys()); n != 1 {
+		t.Errorf("after /forget in one bot: %d keys, want the other's kept", n)
 	}
 }

@@ -48,6 +48,18 @@ func (k Keyer) Chat(chatID int64) Chat {
 	return Chat{hash: hex.EncodeToString(m.Sum(nil)[:16])}
 }
 
+// ChatIn returns the storage identity of a chat id in space: each bot of
+// several has its own chats (a person's chat with another bot is another
+// chat, with update ids of its own). Space "" is Chat's.
+func (k Keyer) ChatIn(space string, chatID int64) Chat {
+	if space == "" {
+		return k.Chat(chatID)
+	}
+	m := hmac.New(sha256.New, k.secret)
+	m.Write([]byte("bot:" + space + ":" + strconv.FormatInt(chatID, 10)))
+	return Chat{hash: hex.EncodeToString(m.Sum(nil)[:16])}
+}
+
 // Visitor returns the storage identity of a web visitor's random id. The
 // prefix keeps it apart from every chat id: a decimal number never hashes
 // the same text.

@@ -20,6 +20,7 @@ import (
 	"github.com/selfcheck-id/selfcheck/bot"
 	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/fleet"
 	"github.com/selfcheck-id/selfcheck/metrics"
 	"github.com/selfcheck-id/selfcheck/stats"
 )
@@ -156,17 +157,23 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	defer func() { stopStats(); <-statsDone }()
 	core.Days = cfg.StatsTZ
 	report := telegramStats(rdb, core, rec.Flush, cfg.StatsTZ.String())
-	b, err := bot.New(ctx, core, cfg.Token, bot.WithAPIURL(cfg.APIURL), bot.WithUsername(cfg.BotName),
-		bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, func(ctx context.Context) (string, error) { return report(ctx, "") }),
-		bot.WithHTTPClient(bot.NewHTTPClient(apiIdleConns)),
-		bot.WithRateLimits(cfg.RateLimits.global, cfg.RateLimits.perChat, cfg.RateLimits.burst))
+	bots, err := newBots(ctx, cfg, core, log, m, report)
 	if err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 1
 	}
+	b := bots[0]
 	core.ShareLink = b.Link("")
 	core.Campaigns = campaign.NewKeys(cfg.CampaignKey)
-	health := healthHandler(core, m.Handler())
+	// Campaign links through /go/ spread new people over the bots (of
+	// this process and, through Redis, of the other replicas).
+	members := make([]fleet.Member, len(bots))
+	for i, b := range bots {
+		members[i] = b
+	}
+	fl := fleet.New(rdb, log, members...)
+	go fl.Run(ctx)
+	health := withRedirect(healthHandler(core, m.Handler()), fl)
 	if health, err = withDashboard(ctx, health, cfg, rdb, core, rec.Flush, b, log); err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
@@ -175,13 +182,13 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if cfg.WebhookURL != "" {
 		mode = "webhook"
 	}
-	log.Info("starting", "mode", mode, "embedded_store", cfg.embeddedStore(), "flow", core.Content().Flow.ID,
+	log.Info("starting", "mode", mode, "bots", len(bots), "embedded_store", cfg.embeddedStore(), "flow", core.Content().Flow.ID,
 		"version", core.Content().Flow.Version)
 	if cfg.WebhookURL != "" {
-		err = serveWebhook(ctx, b, cfg, health, &serving, log, stopServer)
+		err = serveWebhook(ctx, bots, cfg, health, &serving, log, stopServer)
 	} else {
 		serving.set(health)
-		err = b.Poll(ctx)
+		err = pollAll(ctx, bots)
 		if serr := stopServer(5 * time.Second); err == nil {
 			err = serr
 		}
@@ -195,29 +202,113 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	return 0
 }
 
-// serveWebhook serves updates at the webhook URL's path (beside the health
-// endpoints) on the server already running, registers the webhook, and
-// when ctx ends stops the server and lets the updates in hand finish.
-func serveWebhook(ctx context.Context, b *bot.Bot, cfg *Config, health http.Handler, serving *swapHandler,
-	log *slog.Logger, stopServer func(time.Duration) error) error {
-	path, err := bot.WebhookPath(cfg.WebhookURL)
-	if err != nil {
-		_ = stopServer(time.Second)
-		return err
+// newBots connects one bot per token (TELEGRAM_BOT_TOKEN may list several,
+// comma-separated: one bot sends about 30 messages a second, and a big
+// event needs more). They share the core: flows, sessions and statistics.
+func newBots(ctx context.Context, cfg *Config, core *convo.Core, log *slog.Logger, m *metrics.Metrics,
+	report func(context.Context, string) (string, error)) ([]*bot.Bot, error) {
+	tokens := splitList(cfg.Token)
+	names := splitList(cfg.BotName)
+	if len(names) != len(tokens) {
+		names = nil // asked of Telegram (getMe) for each
 	}
+	var bots []*bot.Bot
+	for i, token := range tokens {
+		opts := []bot.Option{bot.WithAPIURL(cfg.APIURL),
+			bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, func(ctx context.Context) (string, error) { return report(ctx, "") }),
+			bot.WithHTTPClient(bot.NewHTTPClient(apiIdleConns)),
+			bot.WithRateLimits(cfg.RateLimits.global, cfg.RateLimits.perChat, cfg.RateLimits.burst)}
+		if names != nil {
+			opts = append(opts, bot.WithUsername(strings.TrimPrefix(names[i], "@")))
+		}
+		// The first bot keeps the chats it had alone; each other one has
+		// its own, by its bot id (the token's part before the colon): keep
+		// the order of the tokens, adding new ones at the end.
+		var c bot.Core = core
+		if i > 0 {
+			id, _, _ := strings.Cut(token, ":")
+			c = convo.Spaced{Core: core, Space: id}
+		}
+		b, err := bot.New(ctx, c, token, opts...)
+		if err != nil {
+			if len(tokens) > 1 {
+				return nil, fmt.Errorf("bot %d of %d: %w", i+1, len(tokens), err)
+			}
+			return nil, err
+		}
+		bots = append(bots, b)
+	}
+	return bots, nil
+}
+
+// pollAll long-polls every bot until ctx ends.
+func pollAll(ctx context.Context, bots []*bot.Bot) error {
+	errs := make(chan error, len(bots))
+	for _, b := range bots {
+		go func() { errs <- b.Poll(ctx) }()
+	}
+	var err error
+	for range bots {
+		err = errors.Join(err, <-errs)
+	}
+	return err
+}
+
+// withRedirect serves /go/ (campaign links spread over the bots) beside
+// next.
+func withRedirect(next http.Handler, fl *fleet.Fleet) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST "+path, b.WebhookHandler(cfg.Secret))
+	mux.Handle("GET /go/", fl.Handler())
+	mux.Handle("/", next)
+	return mux
+}
+
+// hookURL is the webhook URL of bot i of n: WEBHOOK_URL itself for one
+// bot, WEBHOOK_URL/USERNAME for each of several.
+func hookURL(base string, b *bot.Bot, n int) string {
+	if n == 1 {
+		return base
+	}
+	return strings.TrimRight(base, "/") + "/" + b.Username()
+}
+
+// serveWebhook serves each bot's updates at its webhook URL's path (beside
+// the health endpoints) on the server already running, registers the
+// webhooks, and when ctx ends refuses new updates (503: Telegram keeps
+// them), stops the server and lets the updates in hand finish.
+func serveWebhook(ctx context.Context, bots []*bot.Bot, cfg *Config, health http.Handler, serving *swapHandler,
+	log *slog.Logger, stopServer func(time.Duration) error) error {
+	mux := http.NewServeMux()
+	for _, b := range bots {
+		path, err := bot.WebhookPath(hookURL(cfg.WebhookURL, b, len(bots)))
+		if err != nil {
+			_ = stopServer(time.Second)
+			return err
+		}
+		mux.Handle("POST "+path, b.WebhookHandler(cfg.Secret))
+	}
 	mux.Handle("/", health)
 	serving.set(mux)
-	if err := b.RegisterWebhook(ctx, cfg.WebhookURL, cfg.Secret); err != nil {
-		_ = stopServer(time.Second)
-		return err
+	for _, b := range bots {
+		if err := b.RegisterWebhook(ctx, hookURL(cfg.WebhookURL, b, len(bots)), cfg.Secret); err != nil {
+			_ = stopServer(time.Second)
+			return err
+		}
+		log.Info("serving webhook", "bot", b.Username())
 	}
-	log.Info("serving webhook", "path", path)
 	<-ctx.Done()
+	for _, b := range bots {
+		b.StopAccepting()
+	}
 	stopping := time.Now()
-	err = stopServer(bot.ShutdownGrace)
-	b.Drain(bot.ShutdownGrace - time.Since(stopping))
+	err := stopServer(bot.ShutdownGrace)
+	done := make(chan struct{}, len(bots))
+	for _, b := range bots {
+		go func() { b.Drain(bot.ShutdownGrace - time.Since(stopping)); done <- struct{}{} }()
+	}
+	for range bots {
+		<-done
+	}
 	return err
 }
 
