@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,8 @@ type Config struct {
 	APIURL      string              // TELEGRAM_API_URL
 	BotName     string              // BOT_USERNAME: for share links; asked of Telegram when empty
 	RateLimits  rateLimits          // TELEGRAM_RATE_LIMITS
+	MaxInHand   int                 // MAX_UPDATES_IN_HAND
+	MaxBacklog  time.Duration       // MAX_SEND_BACKLOG
 	CampaignKey string              // CAMPAIGN_KEY: signs campaign links
 	Admins      []int64             // ADMIN_CHAT_IDS: may use /stats
 	Redis       session.RedisConfig // REDIS_URL, or REDIS_ADDRS (+ REDIS_SENTINEL_MASTER, REDIS_PASSWORD)
@@ -50,7 +53,7 @@ var (
 // Add yours here, with its field in Config.
 var settings = []setting{
 	{Flag: "token", Env: "TELEGRAM_BOT_TOKEN", None: "(none; required by `run`)", Secret: true, Cmds: cmdsLink,
-		Help: "the bot's token from @BotFather (`link` and `qr` use it only to ask Telegram for the bot's username)",
+		Help: "the bot's token from @BotFather (`link` and `qr` use it only to ask Telegram for the bot's username); several, comma-separated, run several bots for a big event (see docs/events.md)",
 		Set:  func(c *Config, v string) error { c.Token = v; return nil }},
 	{Flag: "api-url", Env: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Cmds: cmdsLink,
 		Help: "Bot API server: a self-hosted one, or a fake in tests",
@@ -61,11 +64,31 @@ var settings = []setting{
 			c.RateLimits, err = parseRateLimits(v)
 			return err
 		}},
+	{Flag: "max-in-hand", Env: "MAX_UPDATES_IN_HAND", Default: "1000", Cmds: cmdsRun,
+		Help: "updates a bot holds at most (queued or being handled); beyond, the webhook answers 503 and polling waits, and Telegram delivers them later",
+		Set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("want a whole number of at least 1")
+			}
+			c.MaxInHand = n
+			return nil
+		}},
+	{Flag: "max-backlog", Env: "MAX_SEND_BACKLOG", Default: "10s", Cmds: cmdsRun,
+		Help: "no new message is taken while a bot's sends are booked further ahead than this (taps of checks under way still are)",
+		Set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("want a positive duration such as 10s")
+			}
+			c.MaxBacklog = d
+			return nil
+		}},
 	{Flag: "campaign-key", Env: "CAMPAIGN_KEY", None: "(none: every campaign counts under `other`)", Secret: true, Cmds: cmdsKiosk,
 		Help: "secret that signs campaign links: at least 32 random characters; `selfcheck link` and `qr` need the same one",
 		Set:  func(c *Config, v string) error { c.CampaignKey = v; return nil }},
 	{Flag: "bot-username", Env: "BOT_USERNAME", None: "asked of Telegram (getMe)", Cmds: cmdsKiosk,
-		Help: "the bot's username, for share links and campaign links (with or without `@`)",
+		Help: "the bot's username, for share links and campaign links (with or without `@`); with several tokens, one per token in the same order",
 		Set:  func(c *Config, v string) error { c.BotName = strings.TrimPrefix(strings.TrimSpace(v), "@"); return nil }},
 	{Flag: "admin-chat-ids", Env: "ADMIN_CHAT_IDS", None: "(none)", Cmds: cmdsRun,
 		Help: "comma-separated chat ids allowed to use `/stats`; anyone else gets the normal help",

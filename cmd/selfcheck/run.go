@@ -217,7 +217,8 @@ func newBots(ctx context.Context, cfg *Config, core *convo.Core, log *slog.Logge
 		opts := []bot.Option{bot.WithAPIURL(cfg.APIURL),
 			bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, func(ctx context.Context) (string, error) { return report(ctx, "") }),
 			bot.WithHTTPClient(bot.NewHTTPClient(apiIdleConns)),
-			bot.WithRateLimits(cfg.RateLimits.global, cfg.RateLimits.perChat, cfg.RateLimits.burst)}
+			bot.WithRateLimits(cfg.RateLimits.global, cfg.RateLimits.perChat, cfg.RateLimits.burst),
+			bot.WithBackpressure(cfg.MaxInHand, cfg.MaxBacklog)}
 		if names != nil {
 			opts = append(opts, bot.WithUsername(strings.TrimPrefix(names[i], "@")))
 		}
