@@ -120,3 +120,23 @@ func TestQueryAnswersForget(t *testing.T) {
 		t.Errorf("%d query ids kept", n)
 	}
 }
+
+// TestLostReplyShownOnNextMessage: a reply Telegram never took (the
+// network failed through every retry) is not lost for good: the user's
+// next message, whatever it says, brings the screen they missed.
+func TestLostReplyShownOnNextMessage(t *testing.T) {
+	e := start(t, miniSource)
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	u.say("/start")
+	e.fake.FailNext("sendMessage", 502, 0, "")
+	e.fake.FailNext("sendMessage", 502, 0, "")
+	e.fake.FailNext("sendMessage", 502, 0, "")
+	e.fake.FailNext("sendMessage", 502, 0, "")
+	if got := u.say("1"); len(got) != 0 { // the answer is applied; its question never arrives
+		t.Fatalf("sent despite the failures: %s", joined(got))
+	}
+	got := u.say("halo?")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "Where did you find the offer?") {
+		t.Errorf("the next message after a lost reply: %s, want the question missed", joined(got))
+	}
+}

@@ -2,10 +2,14 @@ package convo_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/internal/testcore"
 )
 
 // A reply that never reached the user (the bot shut down, Telegram was
@@ -84,5 +88,56 @@ func TestSpacesKeepChatsApart(t *testing.T) {
 	}
 	if n := len(h.m.Keys()); n != 1 {
 		t.Errorf("after /forget in one bot: %d keys, want the other's kept", n)
+	}
+}
+
+// landedButLost is a Redis client hook: while on, a session save reaches
+// Redis and is applied, but the client is told it timed out, as when
+// Redis stalls past the read timeout after taking the write.
+type landedButLost struct{ on bool }
+
+func (h *landedButLost) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *landedButLost) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h *landedButLost) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if h.on && (cmd.Name() == "evalsha" || cmd.Name() == "eval") {
+			return errors.New("i/o timeout")
+		}
+		return err
+	}
+}
+
+// TestStallOfUnknownOutcome: the tap was stored but the user was told to
+// try again; trying again (the same tap) shows where they are, instead of
+// a stale-button notice that would leave them stuck.
+func TestStallOfUnknownOutcome(t *testing.T) {
+	env := testcore.New(t, miniSource)
+	hook := &landedButLost{}
+	env.Client.AddHook(hook)
+	h := &harness{t: t, core: env.Core, m: env.Redis, chat: 78}
+	h.cmd("start")
+	h.press(h.button("For me"))
+	ad := h.button("An ad")
+	hook.on = true
+	if resp := h.press(ad); !resp.Important || resp.Toast == "" {
+		t.Fatalf("a save that timed out: %+v, want the try-again notice", resp)
+	}
+	hook.on = false
+	resp := h.press(ad)
+	if !resp.Resent || !strings.Contains(text(resp), "Which country?") || resp.Toast != "" {
+		t.Errorf("the same tap again after the stall: %+v, want the question it led to", resp)
+	}
+	// The same at the verdict, which a double tap would not get again:
+	// here its delivery is in doubt, so it is sent.
+	h.press(h.button("Near country"))
+	yes := h.button("Yes")
+	hook.on = true
+	h.press(yes)
+	hook.on = false
+	if resp := h.press(yes); !resp.Resent || !strings.Contains(text(resp), "Higher risk.") {
+		t.Errorf("the verdict tap again after the stall: %+v, want the verdict", resp)
 	}
 }
