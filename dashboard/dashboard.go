@@ -42,7 +42,8 @@ type Config struct {
 	// Link makes a campaign's signed deep link; nil when there is no
 	// CAMPAIGN_KEY or bot username (the form then says so).
 	Link func(ctx context.Context, name, lang string) (string, error)
-	// NoLink says why Link is nil, for the form.
+	// NoLink says why Link is nil, for the form: the id of a text of
+	// package toolkit (dash.no_key, dash.no_bot).
 	NoLink string
 	// Flush saves the counts in hand before a page reads them (run's
 	// recorder); nil for none.

@@ -241,11 +241,11 @@ func TestMakeACampaign(t *testing.T) {
 		t.Errorf("poster.doc: %d", res.StatusCode)
 	}
 	// Without CAMPAIGN_KEY the form says why it cannot make links.
-	s2 := server(t, func(c *dashboard.Config) { c.Link, c.NoLink = nil, "Set CAMPAIGN_KEY" })
-	if _, body := get(t, s2, "/dashboard/", password); !strings.Contains(body, "Set CAMPAIGN_KEY") || strings.Contains(body, `id="new-campaign"`) {
+	s2 := server(t, func(c *dashboard.Config) { c.Link, c.NoLink = nil, "dash.no_key" })
+	if _, body := get(t, s2, "/dashboard/?lang=en", password); !strings.Contains(body, "CAMPAIGN_KEY") || strings.Contains(body, `id="new-campaign"`) {
 		t.Error("without a key the form is offered")
 	}
-	if res, body := get(t, s2, "/dashboard/new?name=x", password); res.StatusCode != 503 || !strings.Contains(body, "Set CAMPAIGN_KEY") {
+	if res, body := get(t, s2, "/dashboard/new?name=x", password); res.StatusCode != 503 || !strings.Contains(body, "CAMPAIGN_KEY") {
 		t.Errorf("new without a key: %d", res.StatusCode)
 	}
 }

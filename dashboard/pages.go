@@ -284,7 +284,7 @@ func (h *Handler) campaignLink(w http.ResponseWriter, r *http.Request, q query) 
 		lang = q.Lang
 	}
 	if h.cfg.Link == nil {
-		h.fail(w, q, http.StatusServiceUnavailable, h.cfg.NoLink, nil)
+		h.fail(w, q, http.StatusServiceUnavailable, toolkit.T(q.Lang, h.cfg.NoLink), nil)
 		return made{}, false
 	}
 	if err := campaign.CheckName(name); err != nil {

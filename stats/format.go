@@ -177,9 +177,21 @@ func Export(w io.Writer, format string, r *Report, l *Layout) error {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"campaign", "section", "question", "answer", "count (<5: 0 to 4; hidden: withheld so a <5 cannot be worked out)",
 			"from", "to", "zone", "flow", "metric", "step", "choice"})
-		for _, row := range rows {
-			_ = cw.Write([]string{row.Campaign, row.Section, row.Question, row.Answer, row.Count,
-				from, to, r.Zone, flow, row.Metric, row.Step, row.Choice})
+		// The days of each row are those asked for, or else the
+		// campaign's own first and last day with counts: a campaign of
+		// one evening must not read as if it ran all month.
+		for _, t := range r.Campaigns {
+			from, to := r.From, r.To
+			if from == "" {
+				from = t.First
+			}
+			if to == "" {
+				to = t.Last
+			}
+			for _, row := range Rows(t, l) {
+				_ = cw.Write([]string{row.Campaign, row.Section, row.Question, row.Answer, row.Count,
+					from, to, r.Zone, flow, row.Metric, row.Step, row.Choice})
+			}
 		}
 		cw.Flush()
 		return cw.Error()

@@ -101,16 +101,16 @@ func dashboardConfig(cfg *Config, rdb redis.UniversalClient, content func() *con
 // or says why it cannot.
 func campaignLinks(ctx context.Context, cfg *Config) (func(context.Context, string, string) (string, error), string) {
 	if cfg.CampaignKey == "" {
-		return nil, "Set CAMPAIGN_KEY (the bot's) to make campaign links here: only links signed with it are counted."
+		return nil, "dash.no_key"
 	}
 	if err := checkSecretKey("CAMPAIGN_KEY", cfg.CampaignKey); err != nil {
-		return nil, err.Error()
+		return nil, "dash.no_key"
 	}
 	c := campaignFlags{cfg: *cfg}
 	if c.cfg.BotName == "" {
 		c.name = "probe" // any valid name: the username is what is asked
 		if _, err := c.link(ctx); err != nil {
-			return nil, "Set BOT_USERNAME to make campaign links here (" + err.Error() + ")."
+			return nil, "dash.no_bot"
 		}
 	}
 	return func(ctx context.Context, name, lang string) (string, error) {

@@ -95,6 +95,9 @@ func cmdStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			ts = []*stats.Totals{{Campaign: f.Campaign}}
 		}
 	}
+	if len(ts) == 0 && f.Campaign == "" {
+		fmt.Fprintln(stderr, "stats: no statistics in these days yet: they appear a few seconds after someone starts the check (the bot saves them every 5 seconds)")
+	}
 	stats.NewestFirst(ts)
 	if err := stats.Export(stdout, *format, &stats.Report{From: f.From, To: f.To, Zone: cfg.StatsTZ.String(), Campaigns: ts}, layout); err != nil {
 		fmt.Fprintln(stderr, "stats:", err)

@@ -59,7 +59,10 @@ func TestStatsListsEveryRowOfTheServedFlow(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	const days = "2026-11-20,2026-11-21,Asia/Jakarta,mini v1,"
+	// Each campaign's rows carry its own days: tiny's 20 November,
+	// fair's 21 November.
+	const days = "2026-11-20,2026-11-20,Asia/Jakarta,mini v1,"
+	const fairDays = "2026-11-21,2026-11-21,Asia/Jakarta,mini v1,"
 	for _, row := range []string{
 		"tiny,Checks,Started the check,,<5," + days + "started,,",
 		"tiny,Verdicts,Reached a verdict,Lower risk,<5," + days + "band,,lower",
@@ -67,10 +70,10 @@ func TestStatsListsEveryRowOfTheServedFlow(t *testing.T) {
 		"tiny,Emergency help,Help is here.,Ended at this help screen,<5," + days + "end,sos_help,",
 		"tiny,Question,Where did you find the offer?,An ad,<5," + days + "answer,source,ad",
 		"tiny,Question asked after some answers only,Is the route indirect?,No,<5," + days + "answer,route,no",
-		"fair,Checks,Started the check,,8," + days + "started,,",
+		"fair,Checks,Started the check,,8," + fairDays + "started,,",
 		// All 8 chose it, so the others would read 0: it is hidden too.
-		"fair,Question,Check an offer?,For someone else,hidden," + days + "answer,welcome,other",
-		"fair,Question,Do you pay a fee?,I don't know,<5," + days + "answer,fee,unknown",
+		"fair,Question,Check an offer?,For someone else,hidden," + fairDays + "answer,welcome,other",
+		"fair,Question,Do you pay a fee?,I don't know,<5," + fairDays + "answer,fee,unknown",
 	} {
 		if !strings.Contains(out, row+"\n") {
 			t.Errorf("no row %q in:\n%s", row, out)
