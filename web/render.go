@@ -16,7 +16,10 @@ import (
 // view is what the page template shows.
 type view struct {
 	Lang, Title, Token, Notice string
-	Replies                    []replyView
+	// Trail is the last few answers ("✓ answer" lines) above the next
+	// question, as Telegram shows them in the message that moves on.
+	Trail   template.HTML
+	Replies []replyView
 	// TextBox offers typing an answer or pasting an ad (on a question).
 	TextBox         bool
 	TypeLabel, Send string
@@ -51,6 +54,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, id s
 		Help: t(locales.BtnHelp), Language: t(locales.BtnLanguage), Privacy: t(locales.WebPrivacy), Forget: t(locales.WebForget),
 		Kiosk: s.opt.Kiosk}
 	nums := numbers(ct.Set)
+	if resp.Trail != "" {
+		v.Trail = body(resp.Trail, nums)
+	}
 	buttons := false
 	for _, rep := range resp.Replies {
 		v.Replies = append(v.Replies, replyView{Head: rep.Head, Body: body(rep.Body, nums), Rows: rep.Buttons})

@@ -313,6 +313,18 @@ func TestLanguagePrivacyForget(t *testing.T) {
 	}
 }
 
+// TestTrail: after an answer the page shows it above the next question.
+func TestTrail(t *testing.T) {
+	srv, _ := newServer(t, Options{})
+	v := newVisit(t, srv, "en")
+	v.get()
+	label := buttons(t, v.page)[0].label
+	v.answerFirst()
+	if !strings.Contains(v.page, `<div class="trail">`) || !strings.Contains(v.text(), label) {
+		t.Errorf("no trail with %q above the next question:\n%s", label, v.text())
+	}
+}
+
 func TestTypedText(t *testing.T) {
 	srv, env := newServer(t, Options{})
 	v := newVisit(t, srv, "en")

@@ -30,6 +30,7 @@ type Config struct {
 	WebhookURL  string              // WEBHOOK_URL: empty polls
 	Secret      string              // WEBHOOK_SECRET
 	Listen      string              // LISTEN_ADDR
+	WebListen   string              // WEB_LISTEN: empty serves no web pages
 	LogLevel    string              // LOG_LEVEL: debug, info, warn, error
 	StatsTZ     *time.Location      // STATS_TZ: the zone statistics days are counted in
 	Dashboard   string              // DASHBOARD_PASSWORD: the dashboard's; empty serves none
@@ -139,6 +140,9 @@ var settings = []setting{
 	{Flag: "listen", Env: "LISTEN_ADDR", Default: ":8080", Cmds: []string{"run", "healthcheck"},
 		Help: "where `/metrics`, `/healthz`, `/readyz` and, in webhook mode, the webhook (at the URL's path) are served",
 		Set:  func(c *Config, v string) error { c.Listen = v; return nil }},
+	{Flag: "web-listen", Env: "WEB_LISTEN", None: "(none: no web pages)", Cmds: cmdsRun,
+		Help: "also serve the check as web pages at this address, on the same sessions (see docs/web.md; `selfcheck web` serves them alone)",
+		Set:  func(c *Config, v string) error { c.WebListen = v; return nil }},
 	{Flag: "stats-tz", Env: "STATS_TZ", Default: "Asia/Jakarta", Cmds: cmdsStats,
 		Help: "the time zone of statistics days (a check counts under the day it started there): `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA), `Asia/Jayapura` (WIT)",
 		Set: func(c *Config, v string) (err error) {

@@ -178,6 +178,12 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
+	stopWeb, err := startWeb(cfg, core, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "run:", err)
+		return 1
+	}
+	defer stopWeb()
 	mode := "polling"
 	if cfg.WebhookURL != "" {
 		mode = "webhook"

@@ -79,6 +79,8 @@ type runOpts struct {
 	campaignKey string
 	// dashboard is given as --dashboard-password when set.
 	dashboard string
+	// web is given as --web-listen when set.
+	web string
 }
 
 func freeAddr(t *testing.T) string {
@@ -136,6 +138,9 @@ func startRun(t *testing.T, o runOpts) *runEnv {
 	}
 	if o.dashboard != "" {
 		args = append(args, "--dashboard-password", o.dashboard)
+	}
+	if o.web != "" {
+		args = append(args, "--web-listen", o.web)
 	}
 	ctx, cancel := o.ctx, o.cancel
 	if ctx == nil {

@@ -8,12 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/campaign"
+	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/stats"
 	"github.com/selfcheck-id/selfcheck/web"
 )
@@ -103,8 +105,7 @@ func cmdWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "web: listen:", err)
 		return 1
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	srv := newWebServer(h)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	log.Info("serving the web pages", "listen", ln.Addr().String(), "kiosk", *kiosk, "campaign", *name)
@@ -133,4 +134,36 @@ func formSecret(sessionKey string) []byte {
 	}
 	sum := sha256.Sum256([]byte("selfcheck web forms\x00" + sessionKey))
 	return sum[:]
+}
+
+// startWeb serves the web pages beside the bot when WEB_LISTEN is set
+// (`run`): the same core, so the same sessions and statistics. stop ends
+// the server, letting requests in hand finish.
+func startWeb(cfg *Config, core *convo.Core, log *slog.Logger) (stop func(), err error) {
+	if cfg.WebListen == "" {
+		return func() {}, nil
+	}
+	h, err := web.New(core, web.Options{Secret: formSecret(cfg.SessionKey), CookieAge: cfg.SessionTTL, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.WebListen)
+	if err != nil {
+		return nil, fmt.Errorf("web: listen: %w", err)
+	}
+	srv := newWebServer(h)
+	done := make(chan struct{})
+	go func() { _ = srv.Serve(ln); close(done) }()
+	log.Info("serving the web pages", "listen", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}, nil
+}
+
+func newWebServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
 }

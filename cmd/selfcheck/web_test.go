@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/alicebob/miniredis/v2"
 )
 
 // TestWebRefusesBadSettings: settings that cannot work stop web at once
@@ -28,4 +32,27 @@ func TestWebRefusesBadSettings(t *testing.T) {
 			t.Errorf("web %v: status %d, stderr %q; want 2 and %q", tc.args, code, errb.String(), tc.want)
 		}
 	}
+}
+
+// TestRunServesWebPages: with WEB_LISTEN, run serves the web pages beside
+// the bot, on the same store, and stops them cleanly.
+func TestRunServesWebPages(t *testing.T) {
+	m := miniredis.RunT(t)
+	addr := freeAddr(t)
+	e := startRun(t, runOpts{redisURL: "redis://" + m.Addr() + "/0", web: addr})
+	before := len(m.Keys())
+	resp, err := http.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `name="d"`) || len(resp.Cookies()) != 1 {
+		t.Fatalf("web page: status %d, cookies %v:\n%.400s", resp.StatusCode, resp.Cookies(), body)
+	}
+	if after := len(m.Keys()); after != before+1 {
+		t.Errorf("keys in the bot's store: %d -> %d, want one more (the visitor's session)", before, after)
+	}
+	converse(t, e) // the bot still answers
+	e.stop(t, e.cancel)
 }
