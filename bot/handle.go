@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"html"
 	"math"
 	"runtime/debug"
 	"strings"
@@ -86,7 +87,7 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) {
 		req.Kind, req.Command, req.Text = convo.KindCommand, name, arg
 		if name == "stats" {
 			if b.admins[m.Chat.ID] && b.report != nil {
-				b.sendStats(ctx, m.Chat.ID)
+				b.sendStats(ctx, m.Chat.ID, arg)
 				return
 			}
 			req.Command = convo.CmdHelp
@@ -178,15 +179,62 @@ const statsMax = 4000
 // StatsCut ends a /stats reply that was too long for one message.
 const StatsCut = "… (cut: use `selfcheck stats` for the full report)"
 
-// sendStats answers an admin's /stats with the campaign report. A report
-// too long for one message is cut after its last whole line that fits,
-// and says so.
-func (b *Bot) sendStats(ctx context.Context, chatID int64) {
-	text, err := b.report(ctx)
+// statsCampaign carries the campaign named after /stats to the report.
+type statsCampaign struct{}
+
+// StatsCampaign is the campaign an admin named after /stats ("/stats
+// sma1-lombok"), or "" for every campaign: the report given to WithStats
+// reads it from its context.
+func StatsCampaign(ctx context.Context) string {
+	name, _ := ctx.Value(statsCampaign{}).(string)
+	return name
+}
+
+// sendStats answers an admin's /stats (or /stats NAME) with the campaign
+// report, monospaced so that its columns line up on a phone. A report too
+// long for one message is cut after its last whole line that fits, and
+// says so.
+func (b *Bot) sendStats(ctx context.Context, chatID int64, campaign string) {
+	text, err := b.report(context.WithValue(ctx, statsCampaign{}, strings.TrimSpace(campaign)))
 	if err != nil {
 		text = "statistics unavailable: " + err.Error()
 	}
-	b.deliver(ctx, chatID, 0, convo.Response{Replies: []convo.Reply{{Body: cutStats(text)}}})
+	for _, part := range splitStats(text) {
+		err = b.call(ctx, chatID, func(ctx context.Context) error {
+			_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID,
+				Text: "<pre>" + html.EscapeString(part) + "</pre>", ParseMode: models.ParseModeHTML})
+			return err
+		})
+		if err != nil {
+			b.log.Warn("sendMessage failed", "err", err)
+			return
+		}
+	}
+}
+
+// statsParts is how many messages one /stats reply may take.
+const statsParts = 3
+
+// splitStats splits a report into messages of at most statsMax characters,
+// each ending at a blank line where one is near (a campaign's question
+// with its answers stays whole), else at a line; past statsParts
+// messages the last is cut and says so.
+func splitStats(text string) []string {
+	var parts []string
+	for len(parts) < statsParts-1 && len([]rune(text)) > statsMax {
+		r := []rune(text)
+		head := string(r[:statsMax])
+		i := strings.LastIndex(head, "\n\n")
+		if i < len(head)/2 {
+			i = strings.LastIndexByte(head, '\n')
+		}
+		if i <= 0 {
+			i = len(head)
+		}
+		parts = append(parts, strings.TrimRight(head[:i], "\n"))
+		text = strings.TrimLeft(text[i:], "\n")
+	}
+	return append(parts, cutStats(text))
 }
 
 // cutStats cuts text to statsMax characters, notice included.

@@ -15,12 +15,21 @@ const firstChatID = 100000001
 const adminReport = "CAMPAIGN  METRIC   COUNT\nfair      started  <5\n"
 
 // startWithStats starts a bot whose only admin is the first chat made,
-// answering /stats with report; asked counts the reports made.
+// answering /stats with report (and /stats NAME with NAME's line of it);
+// asked counts the reports made.
 func startWithStats(t *testing.T, report string) (e *env, asked *atomic.Int32) {
 	t.Helper()
 	asked = &atomic.Int32{}
-	e = startWith(t, miniSource, true, nil, WithStats([]int64{firstChatID}, func(context.Context) (string, error) {
+	e = startWith(t, miniSource, true, nil, WithStats([]int64{firstChatID}, func(ctx context.Context) (string, error) {
 		asked.Add(1)
+		if name := StatsCampaign(ctx); name != "" {
+			for _, l := range strings.Split(report, "\n") {
+				if strings.HasPrefix(l, name+" ") {
+					return l, nil
+				}
+			}
+			return "no campaign " + name, nil
+		}
 		return report, nil
 	}))
 	return e, asked
@@ -40,8 +49,15 @@ func TestStatsForAdmins(t *testing.T) {
 	if len(got) != 1 || got[0].Text != adminReport {
 		t.Errorf("admin /stats: want the report as is, got:\n%s", joined(got))
 	}
-	if n := asked.Load(); n != 1 {
-		t.Errorf("%d reports made for the admin, want 1", n)
+	// Monospaced, so that the columns line up on a phone.
+	if len(got) == 1 && (len(got[0].Entities) != 1 || got[0].Entities[0].Type != "pre") {
+		t.Errorf("admin /stats: want one pre entity, got %+v", got[0].Entities)
+	}
+	if got := admin.say("/stats fair"); len(got) != 1 || got[0].Text != "fair      started  <5" {
+		t.Errorf("admin /stats fair: want the campaign's detail, got:\n%s", joined(got))
+	}
+	if n := asked.Load(); n != 2 {
+		t.Errorf("%d reports made for the admin, want 2", n)
 	}
 
 	got = other.say("/stats")
@@ -49,32 +65,40 @@ func TestStatsForAdmins(t *testing.T) {
 	if len(got) != 2 || !strings.Contains(text, "Contacts:") || strings.Contains(text, "CAMPAIGN") {
 		t.Errorf("non-admin /stats: want the normal help, got:\n%s", text)
 	}
-	if n := asked.Load(); n != 1 {
+	if n := asked.Load(); n != 2 {
 		t.Errorf("a report was made for a non-admin (%d in all)", n)
 	}
 	e.fake.AssertNoRejections(t)
 }
 
-// TestStatsTooLongIsCutAndSaysSo: a report longer than one message is cut
-// after a whole line and ends saying where the full report is.
+// TestStatsTooLongIsCutAndSaysSo: a report longer than one message is
+// sent in up to three, each ending at a whole line; what does not fit in
+// three is cut, and the last says where the full report is.
 func TestStatsTooLongIsCutAndSaysSo(t *testing.T) {
 	var long strings.Builder
-	for i := range 200 {
+	for i := range 600 {
 		fmt.Fprintf(&long, "campaign-%03d  answer  destination  unknown  <5\n", i)
 	}
 	e, _ := startWithStats(t, long.String())
 	admin := newUser(t, e, e.fake.NewPrivateChat("en"))
 	got := admin.say("/stats")
-	if len(got) != 1 {
-		t.Fatalf("%d messages, want 1:\n%s", len(got), joined(got))
+	if len(got) != statsParts {
+		t.Fatalf("%d messages, want %d", len(got), statsParts)
 	}
-	text := got[0].Text
-	if !strings.HasSuffix(text, "\n"+StatsCut) || len([]rune(text)) > statsMax {
-		t.Errorf("a cut report must end with %q within %d characters; got %d:\n%s", StatsCut, statsMax, len([]rune(text)), text)
+	var sent []string
+	for i, m := range got {
+		if n := len([]rune(m.Text)); n > statsMax {
+			t.Errorf("message %d has %d characters, more than %d", i, n, statsMax)
+		}
+		sent = append(sent, m.Text)
 	}
-	body := strings.TrimSuffix(text, "\n"+StatsCut)
-	if !strings.HasPrefix(long.String(), body+"\n") {
-		t.Errorf("the report is not cut after a whole line:\n%s", body)
+	last := sent[len(sent)-1]
+	if !strings.HasSuffix(last, "\n"+StatsCut) {
+		t.Errorf("the last part must end with %q:\n%s", StatsCut, last)
+	}
+	sent[len(sent)-1] = strings.TrimSuffix(last, "\n"+StatsCut)
+	if body := strings.Join(sent, "\n"); !strings.HasPrefix(long.String(), body+"\n") {
+		t.Errorf("the parts are not the report's first whole lines:\n%s", body)
 	}
 
 	// A report that fits is sent as it is, without the notice.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // Overview writes one line per campaign, newest first, for a narrow
@@ -18,15 +19,21 @@ func Overview(w io.Writer, ts []*Totals, l *Layout, zone string) error {
 		return err
 	}
 	fmt.Fprintf(w, "%s (%s)\n", tr(l, "dash.newest"), zone)
+	// Names left, counts right: the names are padded to one width, and
+	// the tabwriter right-aligns every column.
+	width := 0
+	for _, t := range ts {
+		width = max(width, utf8.RuneCountInString(Shorten(t.Campaign, 14)))
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.AlignRight)
-	head := []string{"", "last", "start", "verd"}
+	head := []string{fmt.Sprintf("%-*s", width, ""), "last", "start", "verd"}
 	for _, b := range l.Bands {
 		head = append(head, shortCode(b.ID))
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, t := range ts {
 		rows := Rows(t, l)
-		line := []string{Shorten(t.Campaign, 14) + " ", shortDay(t.Last), countOf(rows, MetricStarted, ""), countOf(rows, MetricVerdict, "")}
+		line := []string{fmt.Sprintf("%-*s", width, Shorten(t.Campaign, 14)), shortDay(t.Last), countOf(rows, MetricStarted, ""), countOf(rows, MetricVerdict, "")}
 		for _, b := range l.Bands {
 			line = append(line, countOf(rows, MetricBand, b.ID))
 		}
@@ -39,38 +46,54 @@ func Overview(w io.Writer, ts []*Totals, l *Layout, zone string) error {
 	return err
 }
 
-// Detail writes one campaign's report for a narrow screen: the header,
-// then each section and question with its answers and counts.
+// Detail writes one campaign's report for a phone's screen, within a
+// Telegram message where it can: the header, the checks, the bands, then
+// each question ("saw" and "left" on its line) with its answers. The
+// dashboard and the CSV have the same in full words.
 func Detail(w io.Writer, r *Report, l *Layout) error {
 	for _, t := range r.Campaigns {
 		fmt.Fprintln(w, t.Campaign)
 		for _, h := range Header(r, l)[:2] {
 			fmt.Fprintln(w, h)
 		}
-		question := ""
-		for _, row := range Rows(t, l) {
-			if row.Metric == MetricBand || row.Metric == MetricAnswer || row.Metric == MetricAbandoned || row.Metric == MetricReached || row.Metric == MetricEnd {
-				q := row.Question
-				if row.Metric == MetricBand {
-					q = row.Section
-				}
-				if q != question {
-					question = q
-					fmt.Fprintln(w, "\n"+Shorten(q, 60))
-				}
-				fmt.Fprintf(w, "  %-30s %s\n", Shorten(row.Answer, 30), row.Count)
-				continue
-			}
-			fmt.Fprintf(w, "%-32s %s\n", Shorten(row.Question, 32), row.Count)
+		rows := Rows(t, l)
+		line := func(label, count string) { fmt.Fprintf(w, "  %-22s %s\n", Shorten(label, 22), count) }
+		fmt.Fprintln(w)
+		line(tr(l, "report.started"), countOf(rows, MetricStarted, ""))
+		line(tr(l, "report.verdict"), countOf(rows, MetricVerdict, ""))
+		for _, b := range l.Bands {
+			line(drawable(b.Text), countOf(rows, MetricBand, b.ID))
 		}
-		fmt.Fprintln(w, "\n"+tr(l, "report.rule"))
+		for _, q := range l.Questions {
+			if q.Emergency {
+				continue // the help screens above count those who asked for help
+			}
+			var reached, left string
+			for _, row := range rows {
+				if row.Step != q.ID {
+					continue
+				}
+				switch row.Metric {
+				case MetricReached:
+					reached = row.Count
+				case MetricAbandoned:
+					left = row.Count
+				}
+			}
+			fmt.Fprintf(w, "\n%s\n  (%s %s, %s %s)\n", Shorten(q.Text, 50), tr(l, "report.saw_short"), reached, tr(l, "report.left_short"), left)
+			for i, ch := range q.Choices {
+				line(q.ChoiceText[i], countOf(rows, MetricAnswer, ch, q.ID))
+			}
+		}
 	}
 	return nil
 }
 
-func countOf(rows []Row, metric, choice string) string {
+// countOf is the count of the row with metric and choice (and step,
+// when given), "hid" for a hidden one.
+func countOf(rows []Row, metric, choice string, step ...string) string {
 	for _, r := range rows {
-		if r.Metric == metric && r.Choice == choice {
+		if r.Metric == metric && r.Choice == choice && (len(step) == 0 || r.Step == step[0]) {
 			if r.vis == withheld {
 				return "hid"
 			}
