@@ -155,7 +155,7 @@ var settings = []setting{
 	{Flag: "dashboard-password", Env: "DASHBOARD_PASSWORD", None: "(none: `run` serves no dashboard, `dashboard` does not start)", Secret: true, Cmds: []string{"run", "dashboard"},
 		Help: "password of the campaign dashboard (HTTP basic auth, any user name); with it `run` serves the dashboard on `LISTEN_ADDR` too",
 		Set:  func(c *Config, v string) error { c.Dashboard = v; return nil }},
-	{Flag: "addr", Env: "DASHBOARD_ADDR", Default: "127.0.0.1:8081", Cmds: []string{"dashboard"},
+	{Flag: "addr", Env: "DASHBOARD_ADDR", Default: "127.0.0.1:8081", Cmds: []string{"dashboard", "healthcheck"},
 		Help: "where `selfcheck dashboard` listens: loopback unless told otherwise (`:8081` for every interface, as in a container)",
 		Set:  func(c *Config, v string) error { c.DashAddr = v; return nil }},
 	{Flag: "log-level", Env: "LOG_LEVEL", Default: "info", Cmds: cmdsServe,

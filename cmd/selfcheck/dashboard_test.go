@@ -55,9 +55,17 @@ func TestRunServesTheDashboard(t *testing.T) {
 	if code, _, _ := runCmd(t, cmdHealthcheck, "--url", e.base+"/nothing-here"); code != 1 {
 		t.Errorf("healthcheck of a 404: %d, want 1", code)
 	}
-	t.Setenv("LISTEN_ADDR", "127.0.0.1:"+strings.TrimPrefix(e.base[strings.LastIndexByte(e.base, ':'):], ":"))
-	if code, _, errOut := runCmd(t, cmdHealthcheck); code != 0 {
-		t.Errorf("healthcheck on LISTEN_ADDR: %d %s", code, errOut)
+	port := e.base[strings.LastIndexByte(e.base, ':')+1:]
+	free := freeAddr(t) // nothing listens there
+	for _, tt := range []struct {
+		listen, dash string
+		code         int
+	}{{"127.0.0.1:" + port, free, 0}, {free, "127.0.0.1:" + port, 0}, {free, free, 1}} {
+		t.Setenv("LISTEN_ADDR", tt.listen)
+		t.Setenv("DASHBOARD_ADDR", tt.dash)
+		if code, _, errOut := runCmd(t, cmdHealthcheck); code != tt.code {
+			t.Errorf("healthcheck with LISTEN_ADDR %s, DASHBOARD_ADDR %s: %d %s, want %d", tt.listen, tt.dash, code, errOut, tt.code)
+		}
 	}
 }
 
