@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -145,12 +146,20 @@ func Parse(p string) (code, lang string) {
 	return p, ""
 }
 
-// Link is the deep link that opens the bot with the payload ("" for none).
+// Link is the deep link that opens the bot with the payload, or the bot's
+// plain link when payload is "". Every t.me link to the bot is made here.
 func Link(bot, payload string) string {
-	if payload == "" {
-		return "https://t.me/" + bot
+	link := "https://t.me/" + bot
+	if payload != "" {
+		link += "?start=" + payload
 	}
-	return "https://t.me/" + bot + "?start=" + payload
+	return link
+}
+
+// ShareLink is the t.me link that lets a user send link to a chat of their
+// choice (the "share" button).
+func ShareLink(link string) string {
+	return "https://t.me/share/url?url=" + url.QueryEscape(link)
 }
 
 // ValidPayload reports whether p may follow ?start= in a deep link.

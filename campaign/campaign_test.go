@@ -100,3 +100,16 @@ func TestQRDecodesToTheLink(t *testing.T) {
 		t.Errorf("decoded %q, want %q", res.GetText(), link)
 	}
 }
+
+// TestLinks: every t.me link is made by Link and ShareLink.
+func TestLinks(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{campaign.Link("b_bot", ""), "https://t.me/b_bot"},
+		{campaign.Link("b_bot", "fair-abc-en"), "https://t.me/b_bot?start=fair-abc-en"},
+		{campaign.ShareLink("https://t.me/b_bot"), "https://t.me/share/url?url=https%3A%2F%2Ft.me%2Fb_bot"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

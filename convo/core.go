@@ -11,6 +11,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/internal/tglimit"
 	"github.com/selfcheck-id/selfcheck/locales"
 	"github.com/selfcheck-id/selfcheck/session"
 )
@@ -156,17 +157,9 @@ func (c *Core) unavailable(ctx context.Context, ct *Content, chat session.Chat, 
 	msg := ct.Msgs.Text(lang, locales.TryAgain, false, nil)
 	resp := Response{Lang: lang, Replies: []Reply{{Body: msg}}}
 	if req.Kind == KindButton {
-		resp = Response{Lang: lang, Toast: truncate(msg, 200), Important: true}
+		resp = Response{Lang: lang, Toast: tglimit.Truncate(msg, tglimit.Toast), Important: true}
 	}
 	return resp
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // newNonce returns NonceLen random characters of [a-z0-9].

@@ -2,10 +2,10 @@ package convo
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/listen"
 	"github.com/selfcheck-id/selfcheck/locales"
@@ -319,7 +319,7 @@ func (r renderer) endButtons() [][]Button {
 		rows = append(rows, []Button{r.resumeButton()})
 	}
 	if r.shareLink != "" {
-		rows = append(rows, []Button{{Label: r.t(locales.ShareButton, nil), URL: "https://t.me/share/url?url=" + url.QueryEscape(r.shareLink)}})
+		rows = append(rows, []Button{{Label: r.t(locales.ShareButton, nil), URL: campaign.ShareLink(r.shareLink)}})
 	}
 	return rows
 }

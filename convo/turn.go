@@ -6,6 +6,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/internal/tglimit"
 	"github.com/selfcheck-id/selfcheck/locales"
 	"github.com/selfcheck-id/selfcheck/session"
 )
@@ -280,7 +281,7 @@ func (t *turn) button() Response {
 		// The session expired (or storage was emptied): say so in a toast,
 		// where the user's eyes are, and start afresh.
 		resp := t.respond(t.start(flows.Start)...)
-		resp.Toast = truncate(t.r().t(locales.Expired, nil), 200)
+		resp.Toast = tglimit.Truncate(t.r().t(locales.Expired, nil), tglimit.Toast)
 		return resp
 	}
 	if tok.Nonce != t.sess.Nonce {

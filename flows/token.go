@@ -1,9 +1,13 @@
 package flows
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/selfcheck-id/selfcheck/internal/tglimit"
+)
 
 // MaxTokenBytes is Telegram's limit on callback data.
-const MaxTokenBytes = 64
+const MaxTokenBytes = tglimit.CallbackData
 
 // NonceLen is the length of a session nonce in a token.
 const NonceLen = 8

@@ -6,10 +6,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode/utf16"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/selfcheck-id/selfcheck/internal/tglimit"
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
 )
 
@@ -29,13 +29,13 @@ const (
 	// MaxMessage is Telegram's limit on one message, in UTF-16 code units
 	// (the way Telegram counts characters). Rendering adds to a message, so
 	// the content checks also measure whole rendered messages.
-	MaxMessage = 4096
+	MaxMessage = tglimit.Message
 	// MaxQuestion keeps each question short enough to read on a phone.
 	MaxQuestion = 400
 )
 
-// TextLen is the length of s as Telegram counts it: UTF-16 code units.
-func TextLen(s string) int { return len(utf16.Encode([]rune(s))) }
+// TextLen is the length of s as Telegram counts it (tglimit.Len).
+func TextLen(s string) int { return tglimit.Len(s) }
 
 var idRe = regexp.MustCompile(`^[a-z0-9_]+$`)
 

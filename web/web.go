@@ -20,6 +20,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/session"
 )
 
 // Core is the part of the conversation core the pages need.
@@ -44,7 +45,7 @@ type Options struct {
 	// TelegramLink is where the kiosk's QR code leads ("" draws none).
 	TelegramLink string
 	// CookieAge is how long a visitor's cookie lasts outside kiosk mode;
-	// set it to the session store's TTL (default 72 h). A kiosk's cookie
+	// set it to the session store's TTL (default session.DefaultTTL). A kiosk's cookie
 	// lasts until the browser closes or the screen clears.
 	CookieAge time.Duration
 	// SecureCookie marks the cookie Secure even when the request did not
@@ -76,7 +77,7 @@ func New(core Core, opt Options) (*Server, error) {
 		opt.Idle = 90 * time.Second
 	}
 	if opt.CookieAge <= 0 {
-		opt.CookieAge = 72 * time.Hour
+		opt.CookieAge = session.DefaultTTL
 	}
 	if opt.Rate <= 0 {
 		opt.Rate = 2
