@@ -37,6 +37,7 @@ type Catalog struct {
 
 type entry struct {
 	msg message
+	raw string            // as written in the file, for translators
 	pos yamlcheck.Problem // where it is defined
 }
 
@@ -86,7 +87,7 @@ func (c *Catalog) loadFile(file, lang string, data []byte) yamlcheck.Problems {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		id, text := k.Value, flat[k.Value]
-		e := entry{pos: yamlcheck.Problem{File: file, Line: k.Line, Col: k.Column}}
+		e := entry{raw: text, pos: yamlcheck.Problem{File: file, Line: k.Line, Col: k.Column}}
 		msg, err := parseMessage(text)
 		switch {
 		case strings.TrimSpace(text) == "":

@@ -31,6 +31,8 @@ Usage:
                                              browser (DASHBOARD_PASSWORD; loopback by default)
   selfcheck stats [--campaign X] [--from DATE] [--to DATE] [--format table|csv|json] [--chart FILE.png]
                                              anonymous campaign statistics (counts under 5 show as <5)
+  selfcheck translate export|import|status|stamp --lang LANG
+                                             a translator's round trip through a spreadsheet (docs/translating.md)
   selfcheck healthcheck [--url URL]          exit 0 when the bot's /healthz answers (the image's HEALTHCHECK)
   selfcheck version                          the module version and VCS revision of this build
   selfcheck help [COMMAND]                   this text, or a command's options
@@ -67,6 +69,7 @@ func commands() map[string]command {
 		"poster":      cmdPoster,
 		"dashboard":   cmdDashboard,
 		"healthcheck": cmdHealthcheck,
+		"translate":   cmdTranslate,
 		"version":     cmdVersion,
 		"web":         cmdWeb,
 	}

@@ -38,13 +38,14 @@ func cmdValidate(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	// or a stalled disk must not hold the terminal. The load left running
 	// ends with the process.
 	type result struct {
-		content *convo.Content
-		ps      yamlcheck.Problems
+		content    *convo.Content
+		ps         yamlcheck.Problems
+		localesDir string
 	}
 	done := make(chan result, 1)
 	go func() {
-		content, ps := loadForValidation(fset.Args(), *flowID)
-		done <- result{content, ps}
+		content, ps, dir := loadForValidation(fset.Args(), *flowID)
+		done <- result{content, ps, dir}
 	}()
 	var res result
 	select {
@@ -65,13 +66,22 @@ func cmdValidate(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fmt.Fprintf(stdout, "ok: flow %s v%d (%d steps, %d flags), %d contacts, languages %s (%d messages each)\n",
 		f.ID, f.Version, len(f.Steps), len(f.Flags), len(content.Set.Contacts),
 		strings.Join(content.Msgs.Languages(), ", "), len(content.Msgs.Keys(locales.Default)))
+	// Stale translations are listed for translators; the bot serves them
+	// as they are, so they do not fail the check.
+	if res.localesDir != "" {
+		if err := translationStatus(content.Msgs, res.localesDir, stdout); err != nil {
+			fmt.Fprintln(stderr, "validate:", err)
+			return 1
+		}
+	}
 	return 0
 }
 
 // loadForValidation sorts the arguments into flow files and message files
 // and loads both; missing kinds come from ./flows and ./locales when they
-// exist, else from what is built in.
-func loadForValidation(args []string, flowID string) (*convo.Content, yamlcheck.Problems) {
+// exist, else from what is built in. It returns the directory the message
+// files came from ("" for the built-in ones).
+func loadForValidation(args []string, flowID string) (*convo.Content, yamlcheck.Problems, string) {
 	var flowFiles, localeDirs []string
 	var ps yamlcheck.Problems
 	if len(args) == 0 {
@@ -96,7 +106,7 @@ func loadForValidation(args []string, flowID string) (*convo.Content, yamlcheck.
 		}
 	}
 	if len(ps) > 0 {
-		return nil, ps
+		return nil, ps, ""
 	}
 	var set *flows.Set
 	if len(flowFiles) == 0 {
@@ -110,20 +120,25 @@ func loadForValidation(args []string, flowID string) (*convo.Content, yamlcheck.
 	}
 	var msgs *locales.Catalog
 	var mps yamlcheck.Problems
+	dir := ""
 	switch {
 	case len(localeDirs) > 0:
-		msgs, mps = locales.Load(osFS{}, localeDirs[0])
+		dir = localeDirs[0]
 	case dirExists("locales"):
-		msgs, mps = locales.Load(osFS{}, "locales")
-	default:
+		dir = "locales"
+	}
+	if dir != "" {
+		msgs, mps = locales.Load(osFS{}, dir)
+	} else {
 		msgs, mps = locales.Load(locales.Files, ".")
 	}
 	ps = append(ps, mps...)
 	if len(ps) > 0 {
 		ps.Sort()
-		return nil, ps
+		return nil, ps, dir
 	}
-	return convo.Check(set, msgs, flowID)
+	content, ps := convo.Check(set, msgs, flowID)
+	return content, ps, dir
 }
 
 func hasContacts(files []string) bool {
