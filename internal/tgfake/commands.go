@@ -89,24 +89,3 @@ func (s *Server) setMyCommands(_ *http.Request, p params) (any, *apiError) {
 	}
 	return true, nil
 }
-
-func (s *Server) deleteMyCommands(_ *http.Request, p params) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	key, aerr := s.commandsKey(p)
-	if aerr != nil {
-		return nil, aerr
-	}
-	delete(s.commands, key)
-	return true, nil
-}
-
-func (s *Server) getMyCommands(_ *http.Request, p params) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	key, aerr := s.commandsKey(p)
-	if aerr != nil {
-		return nil, aerr
-	}
-	return append([]Command{}, s.commands[key]...), nil
-}

@@ -39,18 +39,14 @@ type handler func(s *Server, r *http.Request, p params) (any, *apiError)
 // methods maps lower-case method names (Telegram matches them
 // case-insensitively) to handlers.
 var methods = map[string]handler{
-	"getme":                  (*Server).getMe,
-	"getupdates":             (*Server).getUpdates,
-	"setwebhook":             (*Server).setWebhook,
-	"deletewebhook":          (*Server).deleteWebhook,
-	"getwebhookinfo":         (*Server).getWebhookInfo,
-	"sendmessage":            (*Server).sendMessage,
-	"editmessagetext":        (*Server).editMessageText,
-	"editmessagereplymarkup": (*Server).editMessageReplyMarkup,
-	"answercallbackquery":    (*Server).answerCallbackQuery,
-	"setmycommands":          (*Server).setMyCommands,
-	"deletemycommands":       (*Server).deleteMyCommands,
-	"getmycommands":          (*Server).getMyCommands,
+	"getme":               (*Server).getMe,
+	"getupdates":          (*Server).getUpdates,
+	"setwebhook":          (*Server).setWebhook,
+	"deletewebhook":       (*Server).deleteWebhook,
+	"sendmessage":         (*Server).sendMessage,
+	"editmessagetext":     (*Server).editMessageText,
+	"answercallbackquery": (*Server).answerCallbackQuery,
+	"setmycommands":       (*Server).setMyCommands,
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {

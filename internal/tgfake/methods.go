@@ -162,25 +162,6 @@ func (s *Server) editMessageText(_ *http.Request, p params) (any, *apiError) {
 	return s.wireMessage(cs, m), nil
 }
 
-func (s *Server) editMessageReplyMarkup(_ *http.Request, p params) (any, *apiError) {
-	mk, aerr := parseEditMarkup(p["reply_markup"])
-	if aerr != nil {
-		return nil, aerr
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cs, m, aerr := s.editTarget(p)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if sameKeyboard(mk.inline, m.markup.inline) {
-		return nil, badRequest(errNotModified)
-	}
-	m.markup = mk
-	s.edited(m)
-	return s.wireMessage(cs, m), nil
-}
-
 // edited bumps a message's edit counters. Call with s.mu held.
 func (s *Server) edited(m *storedMessage) {
 	m.edits++

@@ -122,9 +122,8 @@ func TestGetUpdatesConflictWithWebhook(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("SetWebhook: %v", err)
 	}
-	info, err := b.GetWebhookInfo(context.Background())
-	if err != nil || info.URL != "https://bot.example.com/tg" || info.MaxConnections != 40 {
-		t.Fatalf("GetWebhookInfo = %+v, %v", info, err)
+	if info := srv.Webhook(); info.URL != "https://bot.example.com/tg" || info.MaxConnections != 40 {
+		t.Fatalf("Webhook() = %+v", info)
 	}
 	code, r := post(t, srv, "getUpdates", nil)
 	if code != 409 || r.Description != errWebhookActive {

@@ -129,27 +129,6 @@ func (s *Server) deleteWebhook(_ *http.Request, p params) (any, *apiError) {
 	return described{true, "Webhook was deleted"}, nil
 }
 
-func (s *Server) getWebhookInfo(_ *http.Request, _ params) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	info := map[string]any{
-		"url":                    s.hook.url,
-		"has_custom_certificate": false,
-		"pending_update_count":   len(s.updates.items),
-	}
-	if s.hook.url != "" {
-		info["max_connections"] = s.hook.maxConnections
-		if len(s.hook.allowed) > 0 {
-			info["allowed_updates"] = s.hook.allowed
-		}
-	}
-	if !s.hook.lastErrorAt.IsZero() {
-		info["last_error_date"] = s.hook.lastErrorAt.Unix()
-		info["last_error_message"] = s.hook.lastError
-	}
-	return info, nil
-}
-
 // webhookWorker dispatches queued updates to the webhook: up to
 // max_connections POSTs at once, but one at a time per chat so a chat's
 // updates keep their order. A failed delivery is retried with exponential
