@@ -73,6 +73,7 @@ const (
 	WebKioskTelegram = "web.kiosk_telegram" // kiosk verdict: the QR code continues on Telegram
 	WebKioskPhoto    = "web.kiosk_photo"    // kiosk verdict: photograph the contacts
 	WebKioskDone     = "web.kiosk_done"     // kiosk: button label that clears the screen for the next person
+	WebPrivacyWeb    = "web.privacy_web"    // after the privacy text on the web: what the cookie holds
 	WebQRAlt         = "web.qr_alt"         // kiosk: the QR code's text alternative
 )
 
@@ -84,6 +85,6 @@ var CodeIDs = []string{
 	Share, ShareButton, WhatsApp, EndHint, EmergencyMore, AnswerYes, AnswerNo,
 	ListenQuestion, ListenNone, ListenOne, ListenMany, ListenNothing, ListenSuggest, ListenDiffers, ListenWas,
 	CmdStart, CmdRestart, CmdBack, CmdHelp, CmdLanguage, CmdPrivacy, CmdForget,
-	WebTitle, WebPrivacy, WebForget, WebTypeLabel, WebSend, WebOutOfDate, WebTooMany, WebContinue, WebKioskIdle, WebKioskTelegram, WebKioskPhoto, WebKioskDone, WebQRAlt,
+	WebTitle, WebPrivacy, WebForget, WebTypeLabel, WebSend, WebOutOfDate, WebTooMany, WebContinue, WebKioskIdle, WebKioskTelegram, WebKioskPhoto, WebKioskDone, WebQRAlt, WebPrivacyWeb,
 	Day, Days, Hour, Hours,
 }

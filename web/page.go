@@ -70,6 +70,10 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := s.handle(r, id, req)
+	if req.Kind == convo.KindCommand && req.Command == convo.CmdPrivacy && len(resp.Replies) > 0 {
+		// The shared text speaks of chats; a browser's link is a cookie.
+		resp.Replies = append(resp.Replies, convo.Reply{Body: s.text(resp.Lang, locales.WebPrivacyWeb, nil)})
+	}
 	if req.Kind == convo.KindCommand && req.Command == convo.CmdForget {
 		// Nothing of the old id is left; a new one starts clean.
 		id = newVisitor()

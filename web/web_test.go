@@ -306,6 +306,9 @@ func TestLanguagePrivacyForget(t *testing.T) {
 	if first := strings.SplitN(privacy, ".", 2)[0]; !strings.Contains(v.text(), first) {
 		t.Errorf("no privacy text (%q):\n%s", first, v.text())
 	}
+	if cookie := msgs.Text("en", locales.WebPrivacyWeb, false, nil); !strings.Contains(v.text(), cookie) {
+		t.Errorf("the privacy page does not say what the cookie holds:\n%s", v.text())
+	}
 	if !strings.Contains(v.page, `id="continue"`) {
 		t.Error("the privacy page has no way back to the check")
 	}
