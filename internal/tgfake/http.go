@@ -50,6 +50,7 @@ var methods = map[string]handler{
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	token, method, ok := splitPath(r.URL.Path)
 	if !ok {
 		s.fail(w, "", nil, &apiError{code: 404, description: "Not Found"})
@@ -80,9 +81,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	result, aerr := h(s, r, p)
 	if aerr != nil {
+		s.observeCall(lower, p, aerr.code, arrived)
 		s.fail(w, method, p, aerr)
 		return
 	}
+	s.observeCall(lower, p, http.StatusOK, arrived)
 	body := map[string]any{"ok": true, "result": result}
 	if d, ok := result.(described); ok {
 		body["result"], body["description"] = d.result, d.description

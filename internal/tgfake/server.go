@@ -47,6 +47,9 @@ type Server struct {
 	hookClient  *http.Client
 	hookRetries int
 	hookBackoff time.Duration
+	hookFor     time.Duration // with WithWebhookRetryFor: retry this long, whatever the attempts
+	hookMaxWait time.Duration // longest wait between two attempts
+	observe     func(Call)
 	callbackTTL time.Duration
 	ctx         context.Context // cancelled by Close; bounds webhook POSTs
 	cancel      context.CancelFunc
@@ -122,6 +125,17 @@ func WithWebhookRetries(attempts int, backoff time.Duration) Option {
 			attempts = 1
 		}
 		s.hookRetries, s.hookBackoff = attempts, backoff
+	}
+}
+
+// WithWebhookRetryFor makes delivery retry a refused update as Telegram
+// does, for a long time rather than a few attempts: waiting backoff,
+// doubling up to maxWait, until the update has been refused for longer
+// than d; then it is dropped (Stats.WebhookDropped). A load run uses it to
+// see whether a bot that answers 503 under a flood loses anything.
+func WithWebhookRetryFor(d, backoff, maxWait time.Duration) Option {
+	return func(s *Server) {
+		s.hookFor, s.hookBackoff, s.hookMaxWait = d, backoff, max(maxWait, backoff)
 	}
 }
 

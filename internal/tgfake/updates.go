@@ -1,6 +1,7 @@
 package tgfake
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -18,10 +19,18 @@ type queuedUpdate struct {
 	attempts int             // failed webhook deliveries
 	retryAt  time.Time       // no webhook retry before this
 	inFlight bool            // being POSTed to the webhook now
+	refused  time.Time       // first failed delivery (zero while none failed)
+	chat     *chatCount      // the chat's queued updates; nil when chatID is 0
 }
 
+// chatCount is how many updates of one chat are queued: delivery looks for
+// an earlier update of the same chat only when there are several, so that
+// a queue of thousands of distinct chats stays cheap to scan.
+type chatCount struct{ n int }
+
 type updateQueue struct {
-	items   []queuedUpdate
+	items   []*queuedUpdate // in update id order
+	perChat map[int64]*chatCount
 	nextID  int64
 	pollGen int64    // bumped by each getUpdates; an older waiting call ends with 409
 	allowed []string // allowed_updates last given; empty means Telegram's default
@@ -40,7 +49,7 @@ func (s *Server) enqueue(chatID int64, kind string, payload any) int {
 	if err != nil {
 		panic("tgfake: marshal update: " + err.Error()) // our own types always marshal
 	}
-	s.updates.items = append(s.updates.items, queuedUpdate{id: id, chatID: chatID, kind: kind, body: body})
+	s.updates.push(&queuedUpdate{id: id, chatID: chatID, kind: kind, body: body})
 	s.stats.UpdatesQueued++
 	s.broadcast()
 	return int(id)
@@ -115,7 +124,7 @@ func (s *Server) getUpdates(r *http.Request, p params) (any, *apiError) {
 	gen := s.updates.pollGen
 	s.broadcast() // ends an older waiting getUpdates with 409
 	if offset > 0 {
-		s.updates.items = slices.DeleteFunc(s.updates.items, func(u queuedUpdate) bool { return u.id < offset })
+		s.updates.deleteWhere(func(u *queuedUpdate) bool { return u.id < offset })
 	}
 	for {
 		switch {
@@ -149,7 +158,7 @@ func (s *Server) getUpdates(r *http.Request, p params) (any, *apiError) {
 // readyUpdates returns up to limit deliverable updates from offset on,
 // dropping those allowed_updates excludes. Call with s.mu held.
 func (s *Server) readyUpdates(offset int64, limit int) []json.RawMessage {
-	s.updates.items = slices.DeleteFunc(s.updates.items, func(u queuedUpdate) bool {
+	s.updates.deleteWhere(func(u *queuedUpdate) bool {
 		return !allowedKind(s.updates.allowed, u.kind)
 	})
 	items := s.updates.items
@@ -164,3 +173,57 @@ func (s *Server) readyUpdates(offset int64, limit int) []json.RawMessage {
 	}
 	return result
 }
+
+func (q *updateQueue) push(u *queuedUpdate) {
+	if u.chatID != 0 {
+		if q.perChat == nil {
+			q.perChat = map[int64]*chatCount{}
+		}
+		c := q.perChat[u.chatID]
+		if c == nil {
+			c = &chatCount{}
+			q.perChat[u.chatID] = c
+		}
+		c.n++
+		u.chat = c
+	}
+	q.items = append(q.items, u)
+}
+
+// deleteWhere removes the updates del says, keeping the order.
+func (q *updateQueue) deleteWhere(del func(*queuedUpdate) bool) {
+	q.items = slices.DeleteFunc(q.items, func(u *queuedUpdate) bool {
+		if !del(u) {
+			return false
+		}
+		q.uncount(u)
+		return true
+	})
+}
+
+// deleteAt removes items[i].
+func (q *updateQueue) deleteAt(i int) {
+	q.uncount(q.items[i])
+	q.items = slices.Delete(q.items, i, i+1)
+}
+
+// index finds update id (ids are increasing along the queue), or -1.
+func (q *updateQueue) index(id int64) int {
+	i, found := slices.BinarySearchFunc(q.items, id, func(u *queuedUpdate, id int64) int { return cmp.Compare(u.id, id) })
+	if !found {
+		return -1
+	}
+	return i
+}
+
+func (q *updateQueue) uncount(u *queuedUpdate) {
+	if u.chat == nil {
+		return
+	}
+	if u.chat.n--; u.chat.n == 0 {
+		delete(q.perChat, u.chatID)
+	}
+}
+
+// clear drops every queued update.
+func (q *updateQueue) clear() { q.items, q.perChat = nil, nil }

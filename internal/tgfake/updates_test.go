@@ -281,3 +281,59 @@ func TestWebhookParallelPerChatOrder(t *testing.T) {
 		t.Fatalf("order %v, overlap %v, parallel %v", order, overlap, parallel)
 	}
 }
+
+// TestWebhookRetryFor checks that with WithWebhookRetryFor an update refused
+// many more times than the default attempt bound is still delivered, in
+// order with the chat's later update, and that the observer sees the
+// bot's calls with their chat and keyboard.
+func TestWebhookRetryFor(t *testing.T) {
+	const refusals = 12 // over the default bound of 5 attempts
+	var mu sync.Mutex
+	var order []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var u models.Update
+		_ = json.NewDecoder(r.Body).Decode(&u)
+		mu.Lock()
+		defer mu.Unlock()
+		if len(order) < refusals {
+			order = append(order, "refused")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		order = append(order, u.Message.Text)
+	}))
+	defer hook.Close()
+	calls := make(chan Call, 10)
+	srv := New(WithWebhookRetryFor(time.Minute, time.Millisecond, 4*time.Millisecond), WithCallObserver(func(c Call) { calls <- c }))
+	defer srv.Close()
+	chat := srv.NewPrivateChat("id")
+	other := srv.NewPrivateChat("en")
+	if code, r := post(t, srv, "setWebhook", map[string]string{"url": hook.URL + "/tg"}); code != 200 {
+		t.Fatalf("setWebhook: %s", r.Description)
+	}
+	chat.SendText("first")
+	chat.SendText("second")
+	other.SendText("other")
+	if !srv.waitUntil(wait, func() bool { return srv.stats.WebhookDelivered == 3 }) {
+		t.Fatalf("delivered %d of 3, dropped %d", srv.Stats().WebhookDelivered, srv.Stats().WebhookDropped)
+	}
+	mu.Lock()
+	got := slices.DeleteFunc(slices.Clone(order), func(s string) bool { return s == "refused" || s == "other" })
+	mu.Unlock()
+	if !slices.Equal(got, []string{"first", "second"}) || srv.Stats().WebhookDropped != 0 {
+		t.Fatalf("chat's updates delivered as %v (dropped %d)", got, srv.Stats().WebhookDropped)
+	}
+	if code, r := post(t, srv, "sendMessage", map[string]string{"chat_id": strconv.FormatInt(chat.ID, 10), "text": "q",
+		"reply_markup": `{"inline_keyboard":[[{"text":"a","callback_data":"a"}]]}`}); code != 200 {
+		t.Fatalf("sendMessage: %s", r.Description)
+	}
+	for c := range calls {
+		if c.Method != "sendmessage" {
+			continue // setWebhook
+		}
+		if c.ChatID != chat.ID || !c.Keyboard || c.Code != 200 || c.Done.Before(c.Arrived) {
+			t.Fatalf("observed %+v", c)
+		}
+		break
+	}
+}

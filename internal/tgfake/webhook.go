@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"sync"
 	"time"
 )
@@ -99,7 +98,7 @@ func (s *Server) setWebhook(_ *http.Request, p params) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p.boolParam("drop_pending_updates") {
-		s.updates.items = nil
+		s.updates.clear()
 	}
 	same := s.hook.url == p["url"] && s.hook.secret == p["secret_token"]
 	s.hook = webhookState{
@@ -118,7 +117,7 @@ func (s *Server) deleteWebhook(_ *http.Request, p params) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p.boolParam("drop_pending_updates") {
-		s.updates.items = nil
+		s.updates.clear()
 	}
 	was := s.hook.url != ""
 	s.hook = webhookState{inFlight: s.hook.inFlight}
@@ -169,7 +168,7 @@ func (s *Server) nextDelivery() (item queuedUpdate, target, secret string, ok bo
 		if i >= 0 {
 			s.updates.items[i].inFlight = true
 			s.hook.inFlight++
-			return s.updates.items[i], s.hook.url, s.hook.secret, true
+			return *s.updates.items[i], s.hook.url, s.hook.secret, true
 		}
 		var timer *time.Timer
 		var wake <-chan time.Time
@@ -197,15 +196,21 @@ func (s *Server) deliverable() (int, time.Duration) {
 	if s.hook.url == "" || s.hook.inFlight >= s.hook.maxConnections {
 		return -1, 0
 	}
-	s.updates.items = slices.DeleteFunc(s.updates.items, func(u queuedUpdate) bool {
+	s.updates.deleteWhere(func(u *queuedUpdate) bool {
 		return !u.inFlight && !allowedKind(s.hook.allowed, u.kind)
 	})
 	now := time.Now()
 	var soonest time.Duration
-	busy := map[int64]bool{} // chats with an earlier update still queued
+	var busy map[int64]bool // chats with an earlier update still queued
 	for i, u := range s.updates.items {
-		blocked := u.chatID != 0 && busy[u.chatID]
-		busy[u.chatID] = true
+		blocked := false
+		if u.chat != nil && u.chat.n > 1 { // only a chat with several queued can be blocked
+			if busy == nil {
+				busy = map[int64]bool{}
+			}
+			blocked = busy[u.chatID]
+			busy[u.chatID] = true
+		}
 		switch {
 		case u.inFlight || blocked:
 		case u.retryAt.After(now):
@@ -225,26 +230,36 @@ func (s *Server) deliverable() (int, time.Duration) {
 func (s *Server) recordDelivery(id int64, err error) {
 	defer s.broadcast()
 	s.hook.inFlight--
-	i := slices.IndexFunc(s.updates.items, func(u queuedUpdate) bool { return u.id == id })
+	i := s.updates.index(id)
 	if i < 0 {
 		return
 	}
-	u := &s.updates.items[i]
+	u := s.updates.items[i]
 	u.inFlight = false
 	if err == nil {
-		s.updates.items = slices.Delete(s.updates.items, i, i+1)
+		s.updates.deleteAt(i)
 		s.stats.WebhookDelivered++
 		return
 	}
+	now := time.Now()
 	s.stats.WebhookFailed++
-	s.hook.lastError, s.hook.lastErrorAt = err.Error(), time.Now()
+	s.hook.lastError, s.hook.lastErrorAt = err.Error(), now
 	u.attempts++
-	if u.attempts >= s.hookRetries {
-		s.updates.items = slices.Delete(s.updates.items, i, i+1)
+	if u.refused.IsZero() {
+		u.refused = now
+	}
+	giveUp := u.attempts >= s.hookRetries
+	wait := s.hookBackoff << min(u.attempts-1, 20)
+	if s.hookFor > 0 {
+		giveUp = now.Sub(u.refused) > s.hookFor
+		wait = min(wait, s.hookMaxWait)
+	}
+	if giveUp {
+		s.updates.deleteAt(i)
 		s.stats.WebhookDropped++
 		return
 	}
-	u.retryAt = time.Now().Add(s.hookBackoff << (u.attempts - 1))
+	u.retryAt = now.Add(wait)
 }
 
 func (s *Server) postUpdate(target, secret string, body []byte) error {
