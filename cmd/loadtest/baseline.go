@@ -21,12 +21,14 @@ import (
 // baseline is the least a Telegram bot with state in Redis can do per
 // update, written the way the library's examples are: go-telegram/bot's own
 // webhook handler and workers, one GET and one SET of a counter, and the
-// Bot API calls of a tap (answerCallbackQuery, editMessageText of the
-// pressed message, sendMessage of the next question with an inline
-// keyboard; a typed message gets the sendMessage only). It sends the very
-// texts and keyboards of the real check, rendered once beforehand, so that
-// the wire and the fake's work are the same and only the bots' own work
-// differs.
+// Bot API calls the real bot makes for the same update: for a tap on a
+// question, answerCallbackQuery and one editMessageText that turns the
+// pressed message into the next question (with its keyboard and the trail
+// of answers); for the tap that ends the check, answerCallbackQuery, the
+// edit of the answered question and the verdict's messages; for a typed
+// answer or /start, the reply's messages. It sends the very texts and
+// keyboards of the real check, rendered once beforehand, so that the wire
+// and the fake's work are the same and only the bots' own work differs.
 type baseline struct {
 	rdb    *redis.Client
 	prefix string
@@ -34,12 +36,13 @@ type baseline struct {
 }
 
 // script is what the real check shows a user who takes the first answer
-// every time: each question, each answered question, and the last message.
+// every time: steps[0] answers /start, steps[n] the n-th answer.
 type script struct {
-	questions []convo.Reply
-	answered  []convo.Reply
-	final     convo.Reply
+	steps []convo.Response
 }
+
+// answers is the number of answers of one check.
+func (sc *script) answers() int { return len(sc.steps) - 1 }
 
 func startBaseline(ctx context.Context, e *env, sc *script) (func(), error) {
 	bl := &baseline{rdb: e.rdb, prefix: "loadtest:" + e.runID + ":", script: sc}
@@ -104,19 +107,30 @@ func (bl *baseline) handle(ctx context.Context, api *tg.Bot, u *models.Update) {
 	if err := bl.rdb.Set(ctx, key, n, time.Hour).Err(); err != nil {
 		return
 	}
-	sc := bl.script
+	resp := bl.script.steps[min(n, len(bl.script.steps)-1)]
 	if query != "" {
 		_, _ = api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: query})
-		_, _ = api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: pressed,
-			Text: formatHTML(sc.answered[min(n, len(sc.answered))-1]), ParseMode: models.ParseModeHTML})
+		if resp.InPlace {
+			next := resp.Replies[0]
+			_, _ = api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: pressed,
+				Text: formatHTML(next, resp.Trail), ParseMode: models.ParseModeHTML,
+				LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()}, ReplyMarkup: keyboard(next.Buttons)})
+			return
+		}
+		if resp.Edit != nil {
+			_, _ = api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: pressed,
+				Text: formatHTML(*resp.Edit, ""), ParseMode: models.ParseModeHTML,
+				LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()}})
+		}
 	}
-	next := sc.final
-	if n < len(sc.questions) {
-		next = sc.questions[n]
+	for _, r := range resp.Replies {
+		params := &tg.SendMessageParams{ChatID: chat, Text: formatHTML(r, ""), ParseMode: models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()}}
+		if kb := keyboard(r.Buttons); kb != nil {
+			params.ReplyMarkup = kb
+		}
+		_, _ = api.SendMessage(ctx, params)
 	}
-	params := &tg.SendMessageParams{ChatID: chat, Text: formatHTML(next), ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()}, ReplyMarkup: keyboard(next.Buttons)}
-	_, _ = api.SendMessage(ctx, params)
 }
 
 // renderScript runs the real core once (on its own embedded store) along
@@ -135,16 +149,11 @@ func renderScript(ctx context.Context, ct *convo.Content) (*script, error) {
 		if len(resp.Replies) == 0 {
 			return nil, errors.New("the core did not answer while rendering the baseline's script")
 		}
-		if resp.Edit != nil {
-			sc.answered = append(sc.answered, *resp.Edit)
-		}
-		last := resp.Replies[len(resp.Replies)-1]
+		sc.steps = append(sc.steps, resp)
 		data := firstAnswerOf(resp)
 		if data == "" {
-			sc.final = last
 			return sc, nil
 		}
-		sc.questions = append(sc.questions, last)
 		req = convo.Request{ChatID: 1, Kind: convo.KindButton, Data: data}
 	}
 	return nil, errors.New("no verdict while rendering the baseline's script")
@@ -152,15 +161,21 @@ func renderScript(ctx context.Context, ct *convo.Content) (*script, error) {
 
 // formatHTML and keyboard do what the bot's unexported functions of the
 // same names do, so that both bots send the same bytes.
-func formatHTML(r convo.Reply) string {
-	body := html.EscapeString(r.Body)
-	if r.Head == "" {
-		return body
+func formatHTML(r convo.Reply, trail string) string {
+	out := html.EscapeString(r.Body)
+	if r.Head != "" {
+		out = "<b>" + html.EscapeString(r.Head) + "</b>\n\n" + out
 	}
-	return "<b>" + html.EscapeString(r.Head) + "</b>\n\n" + body
+	if trail != "" {
+		out = "<i>" + html.EscapeString(trail) + "</i>\n\n" + out
+	}
+	return out
 }
 
 func keyboard(rows [][]convo.Button) *models.InlineKeyboardMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
 	kb := &models.InlineKeyboardMarkup{}
 	for _, row := range rows {
 		var out []models.InlineKeyboardButton

@@ -170,6 +170,7 @@ func (u *user) check(ctx context.Context, e *env) error {
 	if _, err := u.update(ctx, tr, func() string { c.SendText("/start loadtest_" + e.runID); return "" }); err != nil {
 		return fmt.Errorf("/start: %w", err)
 	}
+	asked := ""
 	for range maxAnswers {
 		last := c.Last()
 		data := firstAnswer(last)
@@ -177,8 +178,12 @@ func (u *user) check(ctx context.Context, e *env) error {
 			u.done = true // no answer to give: the verdict (or an end step) is on screen
 			return nil
 		}
+		// A question that takes something else typed (the age) asks again
+		// after "1": the user taps it.
+		typeIt := u.typed && last.Text != asked
+		asked = last.Text
 		calls, err := u.update(ctx, tr, func() string {
-			if u.typed {
+			if typeIt {
 				c.SendText("1")
 				return ""
 			}

@@ -43,14 +43,15 @@ type env struct {
 // client sends it to e.listen instead.
 func (e *env) hookURL(name string) string { return "https://" + name + ".loadtest.invalid/tg/hook" }
 
-func newEnv(o options) (*env, error) {
+func newEnv(o options, fakeOpts ...tgfake.Option) (*env, error) {
 	e := &env{token: "123456:LOADTEST", secret: "loadtest_" + randomHex(8), runID: randomHex(4)}
 	var err error
 	if e.listen, err = freeLoopbackAddr(); err != nil {
 		return nil, err
 	}
 	e.hookClient = &http.Client{Timeout: 10 * time.Second, Transport: toLoopback{addr: e.listen, base: newTransport(100)}}
-	e.fake = tgfake.New(tgfake.WithToken(e.token), tgfake.WithWebhookClient(e.hookClient), tgfake.WithWebhookRetries(3, 50*time.Millisecond))
+	e.fake = tgfake.New(append([]tgfake.Option{tgfake.WithToken(e.token), tgfake.WithWebhookClient(e.hookClient),
+		tgfake.WithWebhookRetries(3, 50*time.Millisecond)}, fakeOpts...)...)
 	if o.redisURL != "" {
 		opts, err := redis.ParseURL(o.redisURL)
 		if err != nil {

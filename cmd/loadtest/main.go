@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 )
 
@@ -40,11 +41,26 @@ type options struct {
 	cpuprofile  string
 	cpuprofileB string // the same for the baseline
 	memprofile  string
+
+	// Event, flood and tokens modes (see event.go, flood.go, tokens.go).
+	mode               string
+	people             int
+	arrive             time.Duration
+	thinkMin, thinkMax time.Duration
+	lostAfter          time.Duration
+	tokens             int
+	sweep              string // tokens mode: people per token to try
+	flood              int
+	floodOver          time.Duration
+	drain              time.Duration
 }
 
 func main() {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(rssChild()) // the re-executed process of measureRSS
+	}
+	if os.Getenv(botChildEnv) != "" {
+		os.Exit(botChild()) // the bot process of flood mode
 	}
 	var o options
 	flag.IntVar(&o.users, "users", 200, "simulated users, each doing one whole check")
@@ -62,13 +78,45 @@ func main() {
 	flag.StringVar(&o.cpuprofileB, "cpuprofile-baseline", "", "write a CPU profile of the first baseline phase to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write a heap profile of the process that stored -rss-sessions sessions to this file")
 	flag.BoolVar(&o.skipMemory, "skip-memory", false, "skip the per-session memory measurements")
+	flag.StringVar(&o.mode, "mode", "compare", "compare: throughput against the baseline, pacing off; event: people at a school hall, pacing on; flood: a flood of /start beside people doing checks; tokens: capacity with 1 and -tokens bots")
+	flag.IntVar(&o.people, "people", 150, "event and flood modes: people doing a whole check each")
+	flag.DurationVar(&o.arrive, "arrive", 30*time.Second, "event and flood modes: people arrive evenly over this long")
+	think := flag.String("think", "3s-8s", "event and flood modes: time between a screen and the next tap, uniformly random in this range")
+	flag.DurationVar(&o.lostAfter, "lost-after", time.Minute, "event and flood modes: a tap with no next screen after this long is lost")
+	flag.IntVar(&o.tokens, "tokens", 1, "event mode: bot tokens (each its own fake Bot API), sharing one core and store; tokens mode: the many-token case")
+	flag.StringVar(&o.sweep, "sweep", "150,180,210", "tokens mode: people per token to try, comma-separated")
+	flag.IntVar(&o.flood, "flood", 20000, "flood mode: /start updates from distinct chats")
+	flag.DurationVar(&o.floodOver, "flood-over", 10*time.Second, "flood mode: the flood arrives evenly over this long")
+	flag.DurationVar(&o.drain, "drain", 0, "flood mode: after the people are done, wait at most this long for every flood /start to be answered")
 	flag.Parse()
+	timeoutSet := false
+	flag.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+	if o.mode != "compare" && !timeoutSet {
+		o.timeout = 30 * time.Minute
+	}
+	lo, hi, ok := strings.Cut(*think, "-")
+	var err1, err2 error
+	o.thinkMin, err1 = time.ParseDuration(lo)
+	o.thinkMax, err2 = time.ParseDuration(hi)
+	if !ok || err1 != nil || err2 != nil || o.thinkMin < 0 || o.thinkMax < o.thinkMin {
+		fmt.Fprintln(os.Stderr, "loadtest: -think takes a range such as 3s-8s")
+		os.Exit(2)
+	}
+	if o.people < 1 || o.tokens < 1 {
+		fmt.Fprintln(os.Stderr, "loadtest: -people and -tokens must be at least 1")
+		os.Exit(2)
+	}
 	if o.users < 1 || o.concurrency < 1 || o.rounds < 1 || o.sessions < 1 || o.heapSession < 1 {
 		fmt.Fprintln(os.Stderr, "loadtest: -users, -concurrency, -rounds, -sessions and -heap-sessions must be at least 1")
 		os.Exit(2)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
+	run := map[string]func(context.Context, options) error{"compare": run, "event": runEventMode, "flood": runFlood, "tokens": runTokens}[o.mode]
+	if run == nil {
+		fmt.Fprintf(os.Stderr, "loadtest: -mode %q: one of compare, event, flood, tokens\n", o.mode)
+		os.Exit(2)
+	}
 	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
@@ -85,7 +133,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	steps := len(sc.questions)
+	steps := sc.answers()
 	store := "embedded (an in-process miniredis for each bot)"
 	if o.redisURL != "" {
 		store = "Redis at " + redactURL(o.redisURL)

@@ -105,7 +105,7 @@ func printPhases(base, ours *phase) {
 	}
 
 	fmt.Println("\ntargets:")
-	target("updates/s at least 90% of the baseline", ours.perSecond() >= 0.9*base.perSecond(),
+	target("updates/s at least 95% of the baseline", ours.perSecond() >= 0.95*base.perSecond(),
 		"%.1f%%", 100*ours.perSecond()/base.perSecond())
 	target("p99 latency at most 1.2x the baseline's", ours.percentile(.99) <= base.percentile(.99)*12/10,
 		"%.2fx", float64(ours.percentile(.99))/float64(base.percentile(.99)))

@@ -139,6 +139,13 @@ func WithWebhookRetryFor(d, backoff, maxWait time.Duration) Option {
 	}
 }
 
+// WithFirstUserID makes the users (and private chats) the fake creates
+// count from id on, so that several fakes (one per bot token, sharing one
+// conversation store) give their users distinct ids.
+func WithFirstUserID(id int64) Option {
+	return func(s *Server) { s.nextUserID = id - 1 }
+}
+
 // WithCallbackTimeout makes answerCallbackQuery fail with "query is too old"
 // when it comes later than d after the press, as the real API does after a
 // short while. Zero (the default) disables the check so slow CI never flakes.
