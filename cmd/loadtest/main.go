@@ -11,6 +11,15 @@
 //	go run ./cmd/loadtest                      # embedded store, in-process
 //	REDIS_URL=redis://127.0.0.1:6390/0 go run ./cmd/loadtest   # a scratch Redis
 //
+// Other modes (-mode) measure the bot at an event, with Telegram's pacing
+// on and a fake that answers 429 to any message over Telegram's limits and
+// retries refused webhook deliveries for minutes, all timed at the fake as
+// a person's phone would see it:
+//
+//	-mode event   -people 150 -arrive 30s -think 3s-8s   # a school hall, one token
+//	-mode flood   -flood 20000 -flood-over 10s -people 30 # a flood of /start beside people doing checks
+//	-mode tokens  -tokens 3 -sweep 150,180,210            # capacity with one token and with three
+//
 // Everything listens and dials on loopback only; every loop is bounded in
 // count and in time (-timeout).
 package main
