@@ -65,6 +65,10 @@ type Bot struct {
 	maxBacklog time.Duration
 }
 
+// pollBuffer is how many fetched updates wait for the handler in polling
+// mode: when the bot has no room, fetching stops after about this many.
+const pollBuffer = 100
+
 // allowedUpdates are the update kinds the bot asks Telegram for, in both
 // modes. Telegram keeps the last list it was given, so the list is always
 // sent: my_chat_member tells that a user blocked the bot (their session is
@@ -169,6 +173,10 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 		}),
 		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redact(err, token)) }),
 		tg.WithAllowedUpdates(allowedUpdates),
+		// The library buffers fetched updates before the handler; its
+		// default of 1024 would keep fetching long after the bot has no
+		// room. One getUpdates batch (at most 100) is enough.
+		tg.WithUpdatesChannelCap(pollBuffer),
 	}
 	if cfg.apiURL != "" {
 		tgOpts = append(tgOpts, tg.WithServerURL(strings.TrimRight(cfg.apiURL, "/")))

@@ -2,11 +2,14 @@ package bot
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/selfcheck-id/selfcheck/internal/tgfake"
 )
 
 // TestDispatcherBoundsOneChat: a chat flooding updates while its first one
@@ -141,4 +144,46 @@ func TestDispatcherRoomRule(t *testing.T) {
 		t.Errorf("a tap: %v", got)
 	}
 	d.shutdown(time.Minute)
+}
+
+// TestPollingStopsFetchingWhenFull: with no room, long polling stops
+// fetching: Telegram keeps what the bot cannot take yet, and delivers it
+// once there is room; nothing is lost.
+func TestPollingStopsFetchingWhenFull(t *testing.T) {
+	e := startWith(t, miniSource, true, nil, WithBackpressure(1, 0))
+	release := make(chan struct{})
+	var once sync.Once
+	open := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(open) // before the bot stops, even when the test fails
+	handle := e.bot.chats.handle
+	e.bot.chats.handle = func(ctx context.Context, u *models.Update) {
+		<-release
+		handle(ctx, u)
+	}
+	chats := make([]*tgfake.Chat, 400)
+	for i := range chats {
+		chats[i] = e.fake.NewPrivateChat("en")
+		chats[i].SendText("/start")
+	}
+	// The bot holds one and waits to take the next; the library's buffer
+	// fills, and one fetched batch waits to enter it: the rest stays at
+	// Telegram.
+	least := pollBuffer
+	deadline := time.Now().Add(wait)
+	for 400-e.fake.Stats().UpdatesPending < least {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bot fetched only %d updates", 400-e.fake.Stats().UpdatesPending)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // time to fetch more, if it would
+	if held := 400 - e.fake.Stats().UpdatesPending; held > 1+1+pollBuffer+100 {
+		t.Errorf("the bot fetched %d updates with room for one", held)
+	}
+	open()
+	for _, c := range chats {
+		if _, ok := c.WaitMessages(1, wait); !ok {
+			t.Fatal("an update kept at Telegram was never answered")
+		}
+	}
 }
