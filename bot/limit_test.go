@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -173,5 +174,29 @@ func TestPacerWindowGuard(t *testing.T) {
 	c.t = c.t.Add(windowMargin)
 	if d := p.admit(); d != 0 {
 		t.Errorf("after the window: wait %v", d)
+	}
+}
+
+// TestBusyNoticeOnTap: when the next question would take more than 3 s
+// (the send queue is booked ahead), the tap's answer says so and roughly
+// when it comes; the question still comes.
+func TestBusyNoticeOnTap(t *testing.T) {
+	e := startWith(t, miniSource, true, nil, WithRateLimits(10, 1, 4))
+	u := newUser(t, e, e.fake.NewPrivateChat("en"))
+	welcome := u.say("/start")[0]
+	for chat := int64(1); chat <= 40; chat++ { // 4 s of sends booked by others
+		e.bot.limit.book(chat)
+	}
+	id := u.tap(welcome, "For me")
+	if !u.c.WaitAnswered(id, wait) {
+		t.Fatal("the tap was not answered")
+	}
+	a, _ := u.c.Answer(id)
+	if !strings.HasPrefix(a.Text, "Busy: about ") {
+		t.Errorf("the tap's answer %q, want the busy notice", a.Text)
+	}
+	u.sync()
+	if got := byID(u.c.Messages(), welcome.ID); !strings.Contains(got.Text, "Where did you find the offer?") {
+		t.Errorf("after the wait the message reads %q", got.Text)
 	}
 }
