@@ -60,6 +60,9 @@ type Bot struct {
 	queries  queryAnswers // callback queries answered, see answerEarly and onButton
 	shown    shownScreens // what the latest in-place edit of each chat showed
 	shed     *shedLog
+	// sleep waits out a retry's backoff or retry_after (a seam: tests
+	// record the waits instead of spending them).
+	sleep func(ctx context.Context, d time.Duration) bool
 	// maxBacklog: no new message is taken while sends are booked further
 	// ahead (see WithBackpressure).
 	maxBacklog time.Duration
@@ -145,6 +148,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newPacer(cfg.limits, time.Now), rec: cfg.rec,
 		admins: cfg.admins, report: cfg.report, token: token}
 	b.maxBacklog = cfg.maxBacklog
+	b.sleep = sleep
 	b.shed = &shedLog{log: b.log, rec: b.rec}
 	b.chats = newDispatcher(b.process)
 	b.chats.limit = max(cfg.maxInHand, 0)

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -393,7 +395,14 @@ func TestAPIFailures(t *testing.T) {
 			for range tt.times {
 				e.fake.FailNext(tt.method, tt.code, 1, "")
 			}
-			start := time.Now()
+			var waited time.Duration
+			var mu sync.Mutex
+			e.bot.sleep = func(ctx context.Context, d time.Duration) bool {
+				mu.Lock()
+				waited += d
+				mu.Unlock()
+				return ctx.Err() == nil
+			}
 			// A tap edits its message into the next question; a typed
 			// answer gets a new message.
 			act := func() { u.tap(q, "For me") }
@@ -407,9 +416,11 @@ func TestAPIFailures(t *testing.T) {
 			if sent := len(got) > 0; sent != tt.sent {
 				t.Errorf("message sent: %v, want %v", sent, tt.sent)
 			}
-			if tt.code == 429 && time.Since(start) < time.Duration(tt.times)*time.Second {
-				t.Errorf("retried after %v, before retry_after", time.Since(start))
+			mu.Lock()
+			if tt.code == 429 && waited != time.Duration(tt.times)*time.Second {
+				t.Errorf("waited %v before retrying, want retry_after (1 s) for each 429", waited)
 			}
+			mu.Unlock()
 			if keys := e.m.Keys(); tt.gone != (len(keys) == 0) {
 				t.Errorf("keys %v, want deleted: %v", keys, tt.gone)
 			}

@@ -72,7 +72,7 @@ func (b *Bot) call(ctx context.Context, chatID int64, do func(context.Context) e
 			if d > b.retry.maxWait {
 				return err
 			}
-			if !sleep(ctx, d) {
+			if !b.sleep(ctx, d) {
 				return err
 			}
 			continue
@@ -88,7 +88,7 @@ func (b *Bot) call(ctx context.Context, chatID int64, do func(context.Context) e
 		case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound):
 			return err
 		}
-		if !sleep(ctx, wait) {
+		if !b.sleep(ctx, wait) {
 			return err
 		}
 		wait *= 2
