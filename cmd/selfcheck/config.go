@@ -153,7 +153,7 @@ var settings = []setting{
 			return nil
 		}},
 	{Flag: "dashboard-password", Env: "DASHBOARD_PASSWORD", None: "(none: `run` serves no dashboard, `dashboard` does not start)", Secret: true, Cmds: []string{"run", "dashboard"},
-		Help: "password of the campaign dashboard (HTTP basic auth, any user name); with it `run` serves the dashboard on `LISTEN_ADDR` too",
+		Help: "password of the campaign dashboard (HTTP basic auth, any user name), at least 12 characters; with it `run` serves the dashboard on `LISTEN_ADDR` too",
 		Set:  func(c *Config, v string) error { c.Dashboard = v; return nil }},
 	{Flag: "addr", Env: "DASHBOARD_ADDR", Default: "127.0.0.1:8081", Cmds: []string{"dashboard", "healthcheck"},
 		Help: "where `selfcheck dashboard` listens: loopback unless told otherwise (`:8081` for every interface, as in a container)",

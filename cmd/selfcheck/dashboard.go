@@ -37,6 +37,10 @@ func cmdDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, "dashboard: set DASHBOARD_PASSWORD (or --dashboard-password): the pages show every campaign's counts")
 		return 2
 	}
+	if err := checkDashboardPassword(cfg.Dashboard); err != nil {
+		fmt.Fprintln(stderr, "dashboard:", err)
+		return 2
+	}
 	if cfg.embeddedStore() {
 		fmt.Fprintln(stderr, "dashboard: set REDIS_URL (or REDIS_ADDRS) to the Redis the bot uses")
 		return 2
@@ -90,6 +94,17 @@ func cmdDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	return 0
 }
 
+// minDashboardPassword is the shortest DASHBOARD_PASSWORD taken: the
+// pages answer as many guesses as are sent, so a short word would fall.
+const minDashboardPassword = 12
+
+func checkDashboardPassword(p string) error {
+	if len([]rune(p)) < minDashboardPassword {
+		return fmt.Errorf("DASHBOARD_PASSWORD is too short: use at least %d characters (a few words, or openssl rand -base64 12)", minDashboardPassword)
+	}
+	return nil
+}
+
 // dashboardConfig is the dashboard's configuration from the settings.
 func dashboardConfig(cfg *Config, rdb redis.UniversalClient, content func() *convo.Content,
 	link func(context.Context, string, string) (string, error), noLink string, log *slog.Logger) dashboard.Config {
@@ -120,12 +135,27 @@ func campaignLinks(ctx context.Context, cfg *Config) (func(context.Context, stri
 	}, ""
 }
 
+// isLoopback reports whether host names this machine only.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // withDashboard adds the dashboard under dashboard.Prefix to run's server
 // when DASHBOARD_PASSWORD is set; campaign links use the bot's username.
 func withDashboard(ctx context.Context, next http.Handler, cfg *Config, rdb redis.UniversalClient, core *convo.Core,
 	flush func(context.Context) error, b interface{ Link(string) string }, log *slog.Logger) (http.Handler, error) {
 	if cfg.Dashboard == "" {
 		return next, nil
+	}
+	if err := checkDashboardPassword(cfg.Dashboard); err != nil {
+		return nil, err
+	}
+	if host, _, err := net.SplitHostPort(cfg.Listen); err == nil && !isLoopback(host) {
+		log.Warn("the dashboard is served on every interface of LISTEN_ADDR: put TLS in front of it (a reverse proxy) or listen on 127.0.0.1", "listen", cfg.Listen)
 	}
 	c := *cfg
 	c.BotName = strings.TrimPrefix(strings.TrimPrefix(b.Link(""), "https://t.me/"), "@")

@@ -79,8 +79,9 @@ func TestDashboardCommandRefuses(t *testing.T) {
 		msg  string
 	}{
 		{nil, "set DASHBOARD_PASSWORD"},
-		{[]string{"--dashboard-password", "x"}, "set REDIS_URL"},
-		{[]string{"--dashboard-password", "x", "--redis-url", "redis://127.0.0.1:1", "--stats-tz", "Mars/Olympus"}, "STATS_TZ"},
+		{[]string{"--dashboard-password", "short"}, "too short"},
+		{[]string{"--dashboard-password", "long enough for a test"}, "set REDIS_URL"},
+		{[]string{"--dashboard-password", "long enough for a test", "--redis-url", "redis://127.0.0.1:1", "--stats-tz", "Mars/Olympus"}, "STATS_TZ"},
 	} {
 		code, _, errOut := runCmd(t, cmdDashboard, tt.args...)
 		if code != 2 || !strings.Contains(errOut, tt.msg) {
