@@ -171,7 +171,18 @@ func TestBrowserCoordinator(t *testing.T) {
 	}
 	shot("campaign")
 
-	// One day only, in Indonesian.
+	// The same page in Indonesian, by the switch at the top.
+	if resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#lang-switch`))); err != nil || resp.Status != 200 {
+		t.Fatalf("switch to Indonesian: %v %v", resp, err)
+	}
+	if page = text(); !strings.Contains(page, "Memulai cek\n140") || !strings.Contains(page, "Hari: 2026-11-18 – 2026-11-20") {
+		t.Errorf("in Indonesian:\n%.1500s", page)
+	}
+	shot("campaign-id")
+	do(chromedp.Click(chromedp.CSS(`#lang-switch`)))
+	do(chromedp.WaitVisible(chromedp.CSS(`#range`)))
+
+	// One day only.
 	do(chromedp.SetValue(chromedp.CSS(`#range input[name="from"]`), "2026-11-19"), chromedp.SetValue(chromedp.CSS(`#range input[name="to"]`), "2026-11-19"))
 	if resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#range button`))); err != nil || resp.Status != 200 {
 		t.Fatalf("one day: %v %v", resp, err)

@@ -146,6 +146,10 @@ func TestCampaignPage(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
+	// The language switch keeps the days asked.
+	if _, body := get(t, s, "/dashboard/c/fair?lang=en&from=2026-11-01&to=2026-11-30", password); !strings.Contains(body, `href="?from=2026-11-01&amp;lang=id&amp;to=2026-11-30" id="lang-switch"`) {
+		t.Errorf("the language switch:\n%.1200s", body)
+	}
 	if _, body := get(t, s, "/dashboard/c/fair?lang=id", password); !strings.Contains(body, "ID Where did you find the offer?") {
 		t.Error("the questions are not in Indonesian with lang=id")
 	}
@@ -191,6 +195,15 @@ func TestDownloads(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no row for the answer 'An ad' (hidden: all 12 gave it), days and codes:\n%s", body)
+	}
+	// Every campaign in one file, newest first.
+	res, body = get(t, s, "/dashboard/report.csv?lang=en", password)
+	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="selfcheck-all-2026-11-20-2026-11-25-en.csv"` ||
+		!strings.Contains(body, "\ntiny,") || strings.Index(body, "\ntiny,") > strings.Index(body, "\nfair,") {
+		t.Errorf("all campaigns: %q\n%.300s", cd, body)
+	}
+	if res, _ := get(t, s, "/dashboard/report.csv?from=nope", password); res.StatusCode != 400 {
+		t.Errorf("all campaigns with a bad date: %d", res.StatusCode)
 	}
 	res, body = get(t, s, "/dashboard/c/tiny/report.json", password)
 	if !strings.Contains(body, `"rows"`) || !strings.Contains(body, `"count": "<5"`) || res.Header.Get("Content-Type") != "application/json" {

@@ -21,6 +21,7 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET "+Prefix+"c/{name}/chart.png", h.chart)
 	h.mux.HandleFunc("GET "+Prefix+"c/{name}/report.csv", h.download("csv", "text/csv; charset=utf-8"))
 	h.mux.HandleFunc("GET "+Prefix+"c/{name}/report.json", h.download("json", "application/json"))
+	h.mux.HandleFunc("GET "+Prefix+"report.csv", h.download("csv", "text/csv; charset=utf-8"))
 	h.mux.HandleFunc("GET "+Prefix+"new", h.newCampaign)
 	h.mux.HandleFunc("GET "+Prefix+"make/{file}", h.material)
 	h.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
@@ -55,6 +56,14 @@ func (q query) Encode() template.URL {
 	return template.URL(v.Encode())
 }
 
+// Switch is the query string of q in the other language (the page's
+// other parameters, such as a campaign's name, kept).
+func (q query) Switch(r *http.Request) template.URL {
+	v := r.URL.Query()
+	v.Set("lang", q.Other())
+	return template.URL(v.Encode())
+}
+
 // Other is the other language, for the switch.
 func (q query) Other() string {
 	if q.Lang == "id" {
@@ -66,13 +75,15 @@ func (q query) Other() string {
 // page is what every template gets.
 type page struct {
 	Q     query
+	Lang  template.URL // the query string of this page in the other language
 	Zone  string
 	Title string
 	Error string
 	Data  any
 }
 
-func (h *Handler) render(w http.ResponseWriter, status int, name string, p page) {
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Lang = p.Q.Switch(r)
 	var buf bytes.Buffer
 	if err := h.pages.ExecuteTemplate(&buf, name, p); err != nil {
 		h.cfg.Log.Error("dashboard: template", "page", name, "err", err)
@@ -85,11 +96,11 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, p page)
 }
 
 // fail shows a page with a message for people, and logs the cause.
-func (h *Handler) fail(w http.ResponseWriter, q query, status int, msg string, err error) {
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, q query, status int, msg string, err error) {
 	if err != nil {
 		h.cfg.Log.Warn("dashboard", "status", status, "err", err)
 	}
-	h.render(w, status, "error.html", page{Q: q, Zone: h.cfg.Zone.String(), Title: toolkit.T(q.Lang, "dash.title"), Error: msg})
+	h.render(w, r, status, "error.html", page{Q: q, Zone: h.cfg.Zone.String(), Title: toolkit.T(q.Lang, "dash.title"), Error: msg})
 }
 
 // read flushes the counts in hand and reads those f admits.
@@ -123,7 +134,7 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	q := readQuery(r)
 	ts, err := h.read(r.Context(), stats.Filter{})
 	if err != nil {
-		h.fail(w, q, http.StatusServiceUnavailable, "Redis: "+err.Error(), err)
+		h.fail(w, r, q, http.StatusServiceUnavailable, "Redis: "+err.Error(), err)
 		return
 	}
 	stats.NewestFirst(ts)
@@ -146,7 +157,7 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Campaigns = append(d.Campaigns, s)
 	}
-	h.render(w, http.StatusOK, "overview.html", page{Q: q, Zone: h.cfg.Zone.String(), Title: toolkit.T(q.Lang, "dash.title"), Data: d})
+	h.render(w, r, http.StatusOK, "overview.html", page{Q: q, Zone: h.cfg.Zone.String(), Title: toolkit.T(q.Lang, "dash.title"), Data: d})
 }
 
 // campaignData is one campaign's page.
@@ -171,12 +182,12 @@ func (h *Handler) totals(w http.ResponseWriter, r *http.Request, q query) (*stat
 	name := r.PathValue("name")
 	f := stats.Filter{Campaign: name, From: q.From, To: q.To}
 	if err := f.Check(); err != nil {
-		h.fail(w, q, http.StatusBadRequest, toolkit.T(q.Lang, "dash.bad_date")+" ("+err.Error()+")", nil)
+		h.fail(w, r, q, http.StatusBadRequest, toolkit.T(q.Lang, "dash.bad_date")+" ("+err.Error()+")", nil)
 		return nil, false
 	}
 	ts, err := h.read(r.Context(), f)
 	if err != nil {
-		h.fail(w, q, http.StatusServiceUnavailable, "Redis: "+err.Error(), err)
+		h.fail(w, r, q, http.StatusServiceUnavailable, "Redis: "+err.Error(), err)
 		return nil, false
 	}
 	if t := stats.Find(ts, name); t != nil {
@@ -189,7 +200,7 @@ func (h *Handler) totals(w http.ResponseWriter, r *http.Request, q query) (*stat
 			return &stats.Totals{Campaign: name}, true
 		}
 	}
-	h.fail(w, q, http.StatusNotFound, fmt.Sprintf("%q: %s", name, toolkit.T(q.Lang, "dash.unknown")), nil)
+	h.fail(w, r, q, http.StatusNotFound, fmt.Sprintf("%q: %s", name, toolkit.T(q.Lang, "dash.unknown")), nil)
 	return nil, false
 }
 
@@ -225,7 +236,7 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 	if len(help) > 0 {
 		d.Questions = append(d.Questions, questionRows{Section: help[0].Section, Text: toolkit.T(q.Lang, "report.help_screen"), Rows: help})
 	}
-	h.render(w, http.StatusOK, "campaign.html", page{Q: q, Zone: h.cfg.Zone.String(), Title: t.Campaign, Data: d})
+	h.render(w, r, http.StatusOK, "campaign.html", page{Q: q, Zone: h.cfg.Zone.String(), Title: t.Campaign, Data: d})
 }
 
 func (h *Handler) chart(w http.ResponseWriter, r *http.Request) {
@@ -237,7 +248,7 @@ func (h *Handler) chart(w http.ResponseWriter, r *http.Request) {
 	l := h.layout(q.Lang)
 	var buf bytes.Buffer
 	if err := stats.DrawChartIn(&buf, q.Lang, t.Campaign, stats.Groups(t, l)); err != nil {
-		h.fail(w, q, http.StatusInternalServerError, err.Error(), err)
+		h.fail(w, r, q, http.StatusInternalServerError, err.Error(), err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
@@ -249,21 +260,39 @@ func (h *Handler) chart(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) download(format, contentType string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := readQuery(r)
-		t, ok := h.totals(w, r, q)
-		if !ok {
-			return
+		var ts []*stats.Totals
+		label := "all"
+		if r.PathValue("name") == "" {
+			// Every campaign, newest first: one spreadsheet for a report.
+			f := stats.Filter{From: q.From, To: q.To}
+			if err := f.Check(); err != nil {
+				h.fail(w, r, q, http.StatusBadRequest, toolkit.T(q.Lang, "dash.bad_date")+" ("+err.Error()+")", nil)
+				return
+			}
+			var err error
+			if ts, err = h.read(r.Context(), f); err != nil {
+				h.fail(w, r, q, http.StatusServiceUnavailable, "Redis: "+err.Error(), err)
+				return
+			}
+			stats.NewestFirst(ts)
+		} else {
+			t, ok := h.totals(w, r, q)
+			if !ok {
+				return
+			}
+			ts, label = []*stats.Totals{t}, t.Campaign
 		}
-		rep := &stats.Report{From: q.From, To: q.To, Zone: h.cfg.Zone.String(), Campaigns: []*stats.Totals{t}}
+		rep := &stats.Report{From: q.From, To: q.To, Zone: h.cfg.Zone.String(), Campaigns: ts}
 		var buf bytes.Buffer
 		if format == "csv" {
 			buf.WriteString("\ufeff") // a byte-order mark: Excel then reads the file as UTF-8
 		}
 		if err := stats.Export(&buf, format, rep, h.layout(q.Lang)); err != nil {
-			h.fail(w, q, http.StatusInternalServerError, err.Error(), err)
+			h.fail(w, r, q, http.StatusInternalServerError, err.Error(), err)
 			return
 		}
 		from, to := rep.Days()
-		name := fmt.Sprintf("selfcheck-%s-%s-%s-%s.%s", t.Campaign, from, to, q.Lang, format)
+		name := fmt.Sprintf("selfcheck-%s-%s-%s-%s.%s", label, from, to, q.Lang, format)
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 		_, _ = w.Write(buf.Bytes())
@@ -284,16 +313,16 @@ func (h *Handler) campaignLink(w http.ResponseWriter, r *http.Request, q query) 
 		lang = q.Lang
 	}
 	if h.cfg.Link == nil {
-		h.fail(w, q, http.StatusServiceUnavailable, toolkit.T(q.Lang, h.cfg.NoLink), nil)
+		h.fail(w, r, q, http.StatusServiceUnavailable, toolkit.T(q.Lang, h.cfg.NoLink), nil)
 		return made{}, false
 	}
 	if err := campaign.CheckName(name); err != nil {
-		h.fail(w, q, http.StatusBadRequest, toolkit.T(q.Lang, "dash.new_help")+" ("+err.Error()+")", nil)
+		h.fail(w, r, q, http.StatusBadRequest, toolkit.T(q.Lang, "dash.new_help")+" ("+err.Error()+")", nil)
 		return made{}, false
 	}
 	link, err := h.cfg.Link(r.Context(), name, lang)
 	if err != nil {
-		h.fail(w, q, http.StatusBadRequest, err.Error(), nil)
+		h.fail(w, r, q, http.StatusBadRequest, err.Error(), nil)
 		return made{}, false
 	}
 	v := url.Values{"name": {name}, "campaign_lang": {lang}, "lang": {q.Lang}}
@@ -306,7 +335,7 @@ func (h *Handler) newCampaign(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.render(w, http.StatusOK, "new.html", page{Q: q, Zone: h.cfg.Zone.String(), Title: m.Name, Data: m})
+	h.render(w, r, http.StatusOK, "new.html", page{Q: q, Zone: h.cfg.Zone.String(), Title: m.Name, Data: m})
 }
 
 // material serves a made campaign's QR code (PNG, SVG) or poster (PDF,
@@ -340,7 +369,7 @@ func (h *Handler) material(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, q, http.StatusInternalServerError, err.Error(), err)
+		h.fail(w, r, q, http.StatusInternalServerError, err.Error(), err)
 		return
 	}
 	ext := r.PathValue("file")[strings.LastIndexByte(r.PathValue("file"), '.'):]
