@@ -130,10 +130,11 @@ func (p *Poster) Image() (*image.RGBA, error) {
 		}
 	}
 
-	// The call to action on a dark band: 54 pt bold letters are about
-	// 13 mm high, read at 8-10 metres.
+	// The call to action on a dark band: 68 pt bold capitals are about
+	// 17 mm high, read across a classroom (about 25 mm per 10 metres is
+	// the signage rule of thumb).
 	y = mm(12)
-	head := face(bold, 54)
+	head := face(bold, 68)
 	lines := wrap(head, t("poster.headline"), textW)
 	bandH := mm(14) + len(lines)*lineHeight(head)
 	draw.Draw(img, image.Rect(0, 0, W, bandH), image.NewUniform(navy), image.Point{}, draw.Src)
