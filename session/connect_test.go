@@ -21,12 +21,29 @@ import (
 type syncBuf struct {
 	mu sync.Mutex
 	b  bytes.Buffer
+	// once is closed when the text first appears in what was written.
+	wait  string
+	once  chan struct{}
+	fired bool
 }
 
 func (s *syncBuf) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	if s.once != nil && !s.fired && strings.Contains(s.b.String(), s.wait) {
+		s.fired = true
+		close(s.once)
+	}
+	return n, err
+}
+
+// when returns a channel closed once text has been written.
+func (s *syncBuf) when(text string) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wait, s.once = text, make(chan struct{})
+	return s.once
 }
 
 func (s *syncBuf) String() string {
@@ -51,6 +68,7 @@ func freeAddr(t *testing.T) string {
 func TestConnectWaitsForRedis(t *testing.T) {
 	addr := freeAddr(t)
 	logs := &syncBuf{}
+	waiting := logs.when("waiting for redis")
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	type result struct {
 		err  error
@@ -66,8 +84,10 @@ func TestConnectWaitsForRedis(t *testing.T) {
 		}
 		res <- result{err, done}
 	}()
-	for !strings.Contains(logs.String(), "waiting for redis") {
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-waiting:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("Connect never said it waits for Redis:\n%s", logs)
 	}
 	m := miniredis.NewMiniRedis()
 	if err := m.StartAddr(addr); err != nil {

@@ -21,7 +21,7 @@ func TestRunServesTheDashboard(t *testing.T) {
 	e := startRun(t, runOpts{redisURL: "redis://" + m.Addr() + "/0", campaignKey: testCampaignKey, dashboard: "pass-word-for-the-test"})
 	c := e.fake.NewPrivateChat("en")
 	c.SendText("/start")
-	settled(t, c, 1)
+	settled(t, c)
 	get := func(path, pass string) (int, string) {
 		req, _ := http.NewRequest("GET", e.base+path, nil)
 		if pass != "" {

@@ -31,7 +31,21 @@ func TestValidateStopsOnSIGTERM(t *testing.T) {
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"validate", fifo}, nil, stdout, stderr) }()
-	time.Sleep(100 * time.Millisecond)
+	// A pipe opens for writing without blocking only once a reader has
+	// it open: then validate is stuck reading it (the writer stays open
+	// and writes nothing), which is the moment to stop it.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+		if err == nil {
+			defer w.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("validate did not open the pipe: %v", err)
+		}
+		runtime.Gosched()
+	}
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

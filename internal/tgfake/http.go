@@ -161,10 +161,22 @@ func parseParams(r *http.Request) (params, *apiError) {
 	switch ct {
 	case "multipart/form-data":
 		err := r.ParseMultipartForm(32 << 20)
+		// Read the body to its end (the multipart reader stops at the
+		// closing boundary, before a chunked body's last chunk): only
+		// then does net/http watch the connection and end r.Context()
+		// when the client goes away. Without it a long poll whose bot
+		// had shut down looked alive, and was "terminated by other
+		// getUpdates request" when the restarted bot polled.
+		_, _ = io.Copy(io.Discard, r.Body)
 		// A call without parameters (getMe in go-telegram/bot) is a multipart
 		// body with no parts at all, which mime/multipart reports as EOF.
 		if err != nil && !errors.Is(err, io.EOF) {
-			return p, badRequest("can't parse multipart/form-data request: %v", err)
+			e := badRequest("can't parse multipart/form-data request: %v", err)
+			// A body cut short is a client that gave up mid-request (a
+			// bot shutting down cancels its long poll): nobody reads the
+			// answer, so it is no rejection of what the bot sent.
+			e.noRecord = errors.Is(err, io.ErrUnexpectedEOF) || r.Context().Err() != nil
+			return p, e
 		}
 		if r.MultipartForm != nil {
 			defer func() { _ = r.MultipartForm.RemoveAll() }()

@@ -269,6 +269,13 @@ type Stats struct {
 	GlobalRateExceeded int // > 30 msgs/s overall
 }
 
+// WaitConfirmed waits until the bot has confirmed every queued update (a
+// getUpdates with a later offset), as Telegram sees it: an update not
+// confirmed is delivered again to the next poller, after a restart too.
+func (s *Server) WaitConfirmed(timeout time.Duration) bool {
+	return s.waitUntil(timeout, func() bool { return len(s.updates.items) == 0 })
+}
+
 // Stats returns a snapshot of the counters.
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
