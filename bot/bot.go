@@ -240,8 +240,11 @@ func (b *Bot) finish(grace time.Duration) {
 	b.shed.flush()
 }
 
-// redact removes the token from an error's text (URLs of Bot API calls
-// carry it) and keeps the error itself for errors.Is and errors.As.
+// Redact removes the token from an error's text (URLs of Bot API calls
+// carry it) and keeps the error itself for errors.Is and errors.As. Every
+// command that calls the Bot API with the token uses it.
+func Redact(err error, token string) error { return redact(err, token) }
+
 func redact(err error, token string) error {
 	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
 		return err

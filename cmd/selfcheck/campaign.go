@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 
 	tg "github.com/go-telegram/bot"
 
+	"github.com/selfcheck-id/selfcheck/bot"
 	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
@@ -54,15 +54,11 @@ func (c *campaignFlags) link(ctx context.Context) (string, error) {
 		}
 		me, err := api.GetMe(ctx)
 		if err != nil {
-			return "", fmt.Errorf("getMe: %w", redactToken(err, c.cfg.Token))
+			return "", fmt.Errorf("getMe: %w", bot.Redact(err, c.cfg.Token))
 		}
 		c.cfg.BotName = me.Username
 	}
 	return campaign.Link(c.cfg.BotName, payload), nil
-}
-
-func redactToken(err error, token string) error {
-	return errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
 }
 
 func cmdLink(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
