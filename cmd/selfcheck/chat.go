@@ -88,7 +88,9 @@ func setup(ctx context.Context, cfg *Config, log *slog.Logger, stderr io.Writer)
 		// Not fatal: a save falls back to sending the script itself.
 		log.Warn("could not preload the session script", "err", err)
 	}
-	return convo.NewCore(content, store, session.NewKeyer(key), log), rdb, closeRedis, 0
+	core := convo.NewCore(content, store, session.NewKeyer(key), log)
+	core.Days = cfg.StatsTZ // the statistics' days (STATS_TZ; nil, UTC, where a command has none)
+	return core, rdb, closeRedis, 0
 }
 
 // connectRedis opens the configured Redis, giving up after a minute.

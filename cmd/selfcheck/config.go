@@ -46,7 +46,7 @@ var (
 	cmdsRun   = []string{"run"}
 	cmdsKiosk = []string{"run", "link", "qr", "web", "poster", "dashboard"} // campaign links, and the web kiosk's
 	cmdsFlows = append([]string{"poster"}, cmdsServe...)                    // the flows (posters show their contacts)
-	cmdsStats = []string{"run", "stats", "dashboard"}
+	cmdsStats = []string{"run", "web", "stats", "dashboard"}
 )
 
 // settings are every setting, each declared once; the README's table is

@@ -155,7 +155,6 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	go func() { rec.Run(statsCtx, 5*time.Second); close(statsDone) }()
 	// The last counts are saved before Redis is closed.
 	defer func() { stopStats(); <-statsDone }()
-	core.Days = cfg.StatsTZ
 	report := telegramStats(rdb, core, rec.Flush, cfg.StatsTZ.String())
 	bots, err := newBots(ctx, cfg, core, log, m, report)
 	if err != nil {

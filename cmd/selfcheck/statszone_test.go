@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"flag"
+	"io"
 	"strings"
 	"testing"
 
@@ -49,5 +51,26 @@ func TestTelegramStats(t *testing.T) {
 	}
 	if none, _ := report(ctx, "nope"); !strings.Contains(none, `No statistics for campaign "nope"`) {
 		t.Errorf("/stats nope: %s", none)
+	}
+}
+
+// TestEveryCoreCountsDaysInStatsTZ: the cores of run and web (made by
+// setup) count statistics days in STATS_TZ.
+func TestEveryCoreCountsDaysInStatsTZ(t *testing.T) {
+	for _, cmd := range []string{"run", "web"} {
+		t.Setenv("STATS_TZ", "Asia/Makassar")
+		var cfg Config
+		cfg.bind(flag.NewFlagSet(cmd, flag.ContinueOnError), cmd)
+		if cfg.StatsTZ == nil || cfg.StatsTZ.String() != "Asia/Makassar" {
+			t.Fatalf("%s: STATS_TZ read as %v", cmd, cfg.StatsTZ)
+		}
+		core, _, closeStore, code := setup(context.Background(), &cfg, testcore.Quiet(), io.Discard)
+		if core == nil {
+			t.Fatalf("%s: setup: %d", cmd, code)
+		}
+		if core.Days != cfg.StatsTZ {
+			t.Errorf("%s: the core counts days in %v", cmd, core.Days)
+		}
+		closeStore()
 	}
 }
