@@ -107,16 +107,11 @@ func reply(t *testing.T, c *tgfake.Chat, n int) tgfake.Message {
 }
 
 // settle waits until the chat has had no new message for a moment.
-func settle(c *tgfake.Chat) []tgfake.Message {
-	n := -1
-	for {
-		time.Sleep(50 * time.Millisecond)
-		msgs := c.Messages()
-		if len(msgs) == n {
-			return msgs
-		}
-		n = len(msgs)
+func settle(e *env, c *tgfake.Chat) []tgfake.Message {
+	if !e.done.waitAll(func() int { return e.fake.Stats().UpdatesQueued }, wait) {
+		panic("the bot did not handle every update in time")
 	}
+	return c.Messages()
 }
 
 func press(t *testing.T, c *tgfake.Chat, msg tgfake.Message, label string) string {
@@ -148,14 +143,14 @@ func TestStartToVerdictInBothLanguages(t *testing.T) {
 			press(t, c, reply(t, c, 0), tt.self)
 			// Answer every question with its first button until the verdict.
 			for range 10 {
-				msgs := settle(c)
+				msgs := settle(e, c)
 				last := msgs[len(msgs)-1]
 				if strings.Contains(last.Text, tt.verdict) {
 					break // the verdict and the contacts, in one message
 				}
 				press(t, c, last, last.Buttons[0][0].Text)
 			}
-			msgs := settle(c)
+			msgs := settle(e, c)
 			all := ""
 			for _, m := range msgs {
 				all += m.Text + "\n"
@@ -184,7 +179,7 @@ func TestStaleDoubleAndForgedTaps(t *testing.T) {
 	welcome := reply(t, c, 0)
 	data := welcome.Buttons[0][0].CallbackData
 	press(t, c, welcome, "For me")
-	before := settle(c)
+	before := settle(e, c)
 	// The same tap again is a double tap: answered without a word, and
 	// the message already shows the next question.
 	id := c.Press(welcome.ID, data)
@@ -203,7 +198,7 @@ func TestStaleDoubleAndForgedTaps(t *testing.T) {
 			t.Errorf("forged %q: no toast", forged)
 		}
 	}
-	if after := settle(c); len(after) != len(before) {
+	if after := settle(e, c); len(after) != len(before) {
 		t.Errorf("stale taps sent messages: %d -> %d", len(before), len(after))
 	}
 	e.fake.AssertNoRejections(t)
@@ -235,7 +230,7 @@ func TestGroupChatGetsOneLinkThenSilence(t *testing.T) {
 		t.Errorf("group reply: %q", m.Text)
 	}
 	g.SendText("hello bot")
-	if msgs := settle(g); len(msgs) != 1 {
+	if msgs := settle(e, g); len(msgs) != 1 {
 		t.Errorf("the bot talked in the group: %d messages", len(msgs))
 	}
 }
@@ -263,10 +258,7 @@ func TestBlockedUserEndsTheSession(t *testing.T) {
 	}
 	e.fake.Block(c.ID)
 	c.SendText("1")
-	deadline := time.Now().Add(wait)
-	for len(e.m.Keys()) > 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	settle(e, c)
 	if keys := e.m.Keys(); len(keys) > 0 {
 		t.Errorf("session kept after the user blocked the bot: %v", keys)
 	}
@@ -293,7 +285,7 @@ func TestFiftyTapsOneChat(t *testing.T) {
 	if !ok {
 		t.Fatalf("got %d messages, want 52", len(msgs))
 	}
-	msgs = settle(c)
+	msgs = settle(e, c)
 	if len(msgs) != 52 {
 		t.Fatalf("got %d messages, want exactly 52: an update was applied twice", len(msgs))
 	}

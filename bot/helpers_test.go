@@ -49,6 +49,29 @@ func (p *progress) wait(chat int64, n int, timeout time.Duration) bool {
 	}
 }
 
+// waitAll blocks until as many updates as queued() says (in all chats)
+// have been handled; false on timeout.
+func (p *progress) waitAll(queued func() int, timeout time.Duration) bool {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		p.mu.Lock()
+		got, ch := 0, p.changed
+		for _, n := range p.handled {
+			got += n
+		}
+		p.mu.Unlock()
+		if got >= queued() {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return false
+		}
+	}
+}
+
 func (p *progress) count(chat int64) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
