@@ -11,7 +11,6 @@ import (
 	"time"
 )
 
-
 // TestBlockingTheBotDeletesTheSession: a user who blocks the bot, and says
 // nothing more, has their session deleted as soon as Telegram's
 // my_chat_member update (new status "kicked") arrives; the bot sends
