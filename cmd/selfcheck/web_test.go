@@ -3,12 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/selfcheck-id/selfcheck/stats"
 )
 
 // TestWebRefusesBadSettings: settings that cannot work stop web at once
@@ -55,4 +60,77 @@ func TestRunServesWebPages(t *testing.T) {
 	}
 	converse(t, e) // the bot still answers
 	e.stop(t, e.cancel)
+}
+
+// TestWebKioskCountsItsCampaign: `selfcheck web --kiosk --campaign` counts
+// every visitor's check under the signed campaign (two browsers here, two
+// checks started); the counts are saved when web stops.
+func TestWebKioskCountsItsCampaign(t *testing.T) {
+	const key = "campaign-key-0123456789abcdefghij"
+	m := miniredis.RunT(t)
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"web", "--kiosk", "--campaign", "booth1", "--campaign-key", key,
+			"--bot-username", "b_bot", "--redis-url", "redis://" + m.Addr() + "/0", "--session-key", key,
+			"--listen", addr}, nil, io.Discard, &errOut)
+	}()
+	stopped := false
+	defer func() {
+		if !stopped {
+			cancel()
+			<-done
+		}
+	}()
+	base := "http://" + addr
+	var page string
+	deadline := time.Now().Add(waitLong)
+	for {
+		resp, err := http.Get(base + "/")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			page = string(b)
+			break
+		}
+		select {
+		case code := <-done:
+			stopped = true
+			t.Fatalf("web exited with %d: %s", code, errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("web did not come up: %s", errOut.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(page, `data-idle="90"`) {
+		t.Fatalf("not a kiosk page:\n%.500s", page)
+	}
+	// A second browser: a second visitor.
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	stopped = true
+	if code := <-done; code != 0 {
+		t.Fatalf("web exited with %d: %s", code, errOut.String())
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+	ts, err := stats.Read(context.Background(), rdb, stats.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, tot := range ts {
+		got[tot.Campaign] = tot.Started
+	}
+	if want := map[string]int64{"booth1": 2}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("started per campaign %v, want %v", got, want)
+	}
 }
