@@ -15,7 +15,7 @@ import (
 
 // view is what the page template shows.
 type view struct {
-	Lang, Title, Token, Notice string
+	Lang, OtherLang, Title, Token, Notice string
 	// Trail is the last few answers ("✓ answer" lines) above the next
 	// question, as Telegram shows them in the message that moves on.
 	Trail   template.HTML
@@ -49,7 +49,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, id s
 		lang = acceptLang(r)
 	}
 	t := func(msg string) string { return ct.Msgs.Text(lang, msg, false, nil) }
-	v := view{Lang: lang, Title: t(locales.WebTitle), Token: s.token(id), Notice: notice,
+	other := "en"
+	if lang == "en" {
+		other = "id"
+	}
+	v := view{Lang: lang, OtherLang: other, Title: t(locales.WebTitle), Token: s.token(id), Notice: notice,
 		TypeLabel: t(locales.WebTypeLabel), Send: t(locales.WebSend),
 		Help: t(locales.BtnHelp), Language: t(locales.BtnLanguage), Privacy: t(locales.WebPrivacy), Forget: t(locales.WebForget),
 		Kiosk: s.opt.Kiosk}

@@ -434,6 +434,24 @@ func TestKiosk(t *testing.T) {
 	if v.status != http.StatusForbidden || strings.Contains(v.text(), msgs.Text("en", locales.VerdictContact, false, nil)) {
 		t.Errorf("an old form after reset: status %d, page:\n%s", v.status, v.text())
 	}
+	if c := kioskCookie(t, srv.URL); c.MaxAge != 0 || !c.Expires.IsZero() {
+		t.Errorf("the kiosk's cookie outlives the browser: %+v", c)
+	}
+}
+
+// kioskCookie is the cookie a new visitor gets.
+func kioskCookie(t *testing.T, u string) *http.Cookie {
+	t.Helper()
+	resp, err := http.Get(u + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cs := resp.Cookies()
+	if len(cs) != 1 {
+		t.Fatalf("cookies %v", cs)
+	}
+	return cs[0]
 }
 
 // decodeQR reads the QR code in a PNG, as a phone's camera would.
