@@ -32,8 +32,9 @@ type browse struct {
 	srv *httptest.Server
 }
 
-func newBrowse(t *testing.T, srv *httptest.Server, lang string) *browse {
-	ctx := browsertest.New(t, browsertest.WindowSize(320, 720), browsertest.Flag("accept-lang", lang))
+func newBrowse(t *testing.T, srv *httptest.Server, lang string, opts ...browsertest.Option) *browse {
+	opts = append([]browsertest.Option{browsertest.WindowSize(320, 720), browsertest.Flag("accept-lang", lang)}, opts...)
+	ctx := browsertest.New(t, opts...)
 	b := &browse{t: t, ctx: ctx, srv: srv}
 	b.load(chromedp.Navigate(srv.URL + "/"))
 	return b
@@ -118,14 +119,14 @@ const lowContrast = `(() => {
 })()`
 
 // TestBrowserCheck completes a check in Indonesian and in English in a
-// real browser at 320 px, without touching its cookie or script, and
-// reaches the emergency screen in one tap from the middle of a check.
+// real browser at 320 px with JavaScript off, and reaches the emergency
+// screen in one tap from the middle of a check.
 func TestBrowserCheck(t *testing.T) {
 	srv, env := newServer(t, Options{})
 	msgs := env.Core.Content().Msgs
 	for _, lang := range []string{"id", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			b := newBrowse(t, srv, lang)
+			b := newBrowse(t, srv, lang, browsertest.NoScript())
 			if !b.eval(`document.documentElement.lang === "` + lang + `"`) {
 				t.Fatalf("page not in %s", lang)
 			}

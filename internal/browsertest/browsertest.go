@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -52,6 +54,7 @@ func Required() bool { return os.Getenv("BROWSER_REQUIRED") == "1" }
 type config struct {
 	width, height int
 	flags         map[string]any
+	noScript      bool
 }
 
 // Option changes how the browser starts.
@@ -67,6 +70,12 @@ func WindowSize(width, height int) Option {
 // Flag("accept-lang", "en") for the Accept-Language the pages see.
 func Flag(name string, value any) Option {
 	return func(c *config) { c.flags[name] = value }
+}
+
+// NoScript turns the pages' JavaScript off, to show that a page works
+// without it; the test's own chromedp.Evaluate calls still run.
+func NoScript() Option {
+	return func(c *config) { c.noScript = true }
 }
 
 // New starts a headless browser for the test and returns a context for
@@ -109,6 +118,15 @@ func New(t testing.TB, opts ...Option) context.Context {
 	// than about 500 px, and a phone is.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(c.width), int64(c.height))); err != nil {
 		t.Fatalf("browsertest: starting %s: %v", path, err)
+	}
+	if c.noScript {
+		off := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		})
+		if err := chromedp.Do(ctx, off); err != nil {
+			t.Fatalf("browsertest: turning JavaScript off: %v", err)
+		}
 	}
 	return ctx
 }

@@ -106,6 +106,26 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
+// TestNoScript: with NoScript the page's script does not run, and the
+// test can still read the page.
+func TestNoScript(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><title>t</title><p id=p>static</p><script>document.getElementById("p").textContent = "ran"</script>`)
+	}))
+	defer srv.Close()
+	ctx := New(t, NoScript())
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL)); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("p").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text != "static" {
+		t.Errorf("page text = %q: the page's script ran", text)
+	}
+}
+
 // TestRequired: with BROWSER_REQUIRED=1 and no browser, New fails the test
 // instead of skipping it. The decision is read through a recording
 // testing.TB, since a real Fatalf would fail this test.
