@@ -36,7 +36,8 @@ type Config struct {
 	Dashboard   string              // DASHBOARD_PASSWORD: the dashboard's; empty serves none
 	DashAddr    string              // DASHBOARD_ADDR: where `dashboard` listens
 
-	envErr error // the environment variables that do not parse
+	envErr   error           // the environment variables that do not parse
+	givenSet map[string]bool // the variables given, as such or as flags
 }
 
 // The commands that take settings.

@@ -115,7 +115,13 @@ func TestSettingsSources(t *testing.T) {
 			t.Errorf("%v %v: got %+v", tc.env, tc.args, cfg)
 		}
 		for k := range tc.env {
+			if !cfg.given(k) {
+				t.Errorf("%s was given, given() says not", k)
+			}
 			t.Setenv(k, "")
+		}
+		if cfg.given("LISTEN_ADDR") {
+			t.Error("LISTEN_ADDR left at its default, given() says given")
 		}
 	}
 }

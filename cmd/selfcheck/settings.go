@@ -41,6 +41,7 @@ func (c *Config) bind(fs *flag.FlagSet, cmd string) {
 			}
 		}
 		if v := os.Getenv(s.Env); v != "" {
+			c.markGiven(s.Env)
 			if err := s.Set(c, v); err != nil {
 				shown := fmt.Sprintf("%q", v)
 				if s.Secret {
@@ -49,9 +50,20 @@ func (c *Config) bind(fs *flag.FlagSet, cmd string) {
 				c.envErr = errors.Join(c.envErr, fmt.Errorf("%s %s: %w", s.Env, shown, err))
 			}
 		}
-		fs.Func(s.Flag, s.usage(), func(v string) error { return s.Set(c, v) })
+		fs.Func(s.Flag, s.usage(), func(v string) error { c.markGiven(s.Env); return s.Set(c, v) })
 	}
 }
+
+func (c *Config) markGiven(env string) {
+	if c.givenSet == nil {
+		c.givenSet = map[string]bool{}
+	}
+	c.givenSet[env] = true
+}
+
+// given reports whether the setting of this environment variable was
+// given, as the variable or as its flag, rather than left at its default.
+func (c *Config) given(env string) bool { return c.givenSet[env] }
 
 // checkEnv reports the environment variables whose values do not parse.
 func (c *Config) checkEnv() error { return c.envErr }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/campaign"
@@ -41,9 +40,7 @@ func cmdWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return code
 	}
 	campaignKey := cfg.CampaignKey
-	ttlGiven := os.Getenv("SESSION_TTL") != ""
-	fs.Visit(func(f *flag.Flag) { ttlGiven = ttlGiven || f.Name == "session-ttl" })
-	if *kiosk && !ttlGiven {
+	if *kiosk && !cfg.given("SESSION_TTL") {
 		cfg.SessionTTL = kioskTTL
 	}
 	fail := func(err error) int { fmt.Fprintln(stderr, "web:", err); return 2 }
