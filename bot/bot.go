@@ -54,7 +54,7 @@ type Bot struct {
 	limit    *pacer
 	rec      Recorder
 	admins   map[int64]bool
-	report   func(context.Context) (string, error)
+	report   func(ctx context.Context, campaign string) (string, error)
 	token    string // only to keep it out of logs
 	groups   groupNotices
 	queries  queryAnswers // callback queries answered, see answerEarly and onButton
@@ -89,7 +89,7 @@ type config struct {
 	retry    retryPolicy
 	rec      Recorder
 	admins   map[int64]bool
-	report   func(context.Context) (string, error)
+	report   func(ctx context.Context, campaign string) (string, error)
 	limits   rateLimits
 	// maxInHand and maxBacklog: see WithBackpressure.
 	maxInHand  int
@@ -116,9 +116,10 @@ func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.client 
 // WithRecorder reports updates and API errors to r (e.g. metrics).
 func WithRecorder(r Recorder) Option { return func(c *config) { c.rec = r } }
 
-// WithStats lets the chats in admins ask for /stats, answered by report;
-// anyone else gets the normal help.
-func WithStats(admins []int64, report func(context.Context) (string, error)) Option {
+// WithStats lets the chats in admins ask for /stats, answered by report
+// (campaign is the name after /stats, "" for every campaign); anyone else
+// gets the normal help.
+func WithStats(admins []int64, report func(ctx context.Context, campaign string) (string, error)) Option {
 	return func(c *config) {
 		c.admins = map[int64]bool{}
 		for _, id := range admins {

@@ -179,23 +179,12 @@ const statsMax = 4000
 // StatsCut ends a /stats reply that was too long for one message.
 const StatsCut = "… (cut: use `selfcheck stats` for the full report)"
 
-// statsCampaign carries the campaign named after /stats to the report.
-type statsCampaign struct{}
-
-// StatsCampaign is the campaign an admin named after /stats ("/stats
-// sma1-lombok"), or "" for every campaign: the report given to WithStats
-// reads it from its context.
-func StatsCampaign(ctx context.Context) string {
-	name, _ := ctx.Value(statsCampaign{}).(string)
-	return name
-}
-
 // sendStats answers an admin's /stats (or /stats NAME) with the campaign
 // report, monospaced so that its columns line up on a phone. A report too
 // long for one message is cut after its last whole line that fits, and
 // says so.
 func (b *Bot) sendStats(ctx context.Context, chatID int64, campaign string) {
-	text, err := b.report(context.WithValue(ctx, statsCampaign{}, strings.TrimSpace(campaign)))
+	text, err := b.report(ctx, strings.TrimSpace(campaign))
 	if err != nil {
 		text = "statistics unavailable: " + err.Error()
 	}

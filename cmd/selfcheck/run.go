@@ -220,7 +220,7 @@ func newBots(ctx context.Context, cfg *Config, core *convo.Core, log *slog.Logge
 	var bots []*bot.Bot
 	for i, token := range tokens {
 		opts := []bot.Option{bot.WithAPIURL(cfg.APIURL),
-			bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, func(ctx context.Context) (string, error) { return report(ctx, bot.StatsCampaign(ctx)) }),
+			bot.WithLogger(log), bot.WithRecorder(m), bot.WithStats(cfg.Admins, report),
 			bot.WithHTTPClient(bot.NewHTTPClient(apiIdleConns)),
 			bot.WithRateLimits(cfg.RateLimits.global, cfg.RateLimits.perChat, cfg.RateLimits.burst),
 			bot.WithBackpressure(cfg.MaxInHand, cfg.MaxBacklog)}
