@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -47,7 +48,9 @@ func edit(t *testing.T, file, old, new string) {
 func TestReloadOnHUP(t *testing.T) {
 	cfg := &Config{FlowsDir: copyDir(t, "../../flows"), LocalesDir: copyDir(t, "../../locales")}
 	core := testcore.New(t, cfg.source()).Core
-	log := testcore.Quiet()
+	logs := &syncBuffer{}
+	reloaded := logs.when("reloaded flows and messages")
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	welcome := func() string {
 		resp := core.Handle(context.Background(), convo.Request{ChatID: 1, Kind: convo.KindCommand, Command: "start", LangHint: "en"})
 		return resp.Replies[len(resp.Replies)-1].Text()
@@ -63,22 +66,21 @@ func TestReloadOnHUP(t *testing.T) {
 	defer signal.Stop(hold)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stopped := make(chan struct{})
-	go func() { reloadOnHUP(ctx, cfg, core, log); close(stopped) }()
+	stopped := reloadOnHUP(ctx, cfg, core, log) // listening from here on
 
 	en := filepath.Join(cfg.LocalesDir, "en.yaml")
 	edit(t, en, "What would you like to do?", "What shall we check?")
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(welcome(), "What shall we check?") {
-		if time.Now().After(deadline) {
-			t.Fatalf("SIGHUP did not reload the edited messages: %q", welcome())
-		}
-		_ = syscall.Kill(os.Getpid(), syscall.SIGHUP)
-		time.Sleep(50 * time.Millisecond)
+	_ = syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	select {
+	case <-reloaded:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("SIGHUP did not reload the edited messages:\n%s", logs)
+	}
+	if got := welcome(); !strings.Contains(got, "What shall we check?") {
+		t.Fatalf("after the reload: %q", got)
 	}
 
-	// Stop listening first: a SIGHUP still pending from the loop above
-	// could otherwise reload halfway through the two edits below.
+	// Stop listening first, so that the reloads below are the test's own.
 	cancel()
 	<-stopped
 	edit(t, filepath.Join(cfg.FlowsDir, "offer-check.yaml"), "next: data", "next: nowhere")

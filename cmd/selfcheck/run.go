@@ -142,7 +142,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return code
 	}
 	defer closeStore()
-	go reloadOnHUP(ctx, cfg, core, log)
+	reloadOnHUP(ctx, cfg, core, log)
 
 	core.Observe(m)
 	if cfg.CampaignKey == "" {
@@ -386,20 +386,27 @@ func healthHandler(core *convo.Core, metrics http.Handler) http.Handler {
 	return mux
 }
 
-// reloadOnHUP reloads flows and messages on SIGHUP. New content that does
-// not validate is refused whole; the old content keeps serving.
-func reloadOnHUP(ctx context.Context, cfg *Config, core *convo.Core, log *slog.Logger) {
+// reloadOnHUP listens for SIGHUP from its return on, and on each reloads
+// flows and messages, until ctx ends (then the returned channel closes).
+// New content that does not validate is refused whole; the old content
+// keeps serving.
+func reloadOnHUP(ctx context.Context, cfg *Config, core *convo.Core, log *slog.Logger) <-chan struct{} {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			reload(cfg, core, log)
 		}
-		reload(cfg, core, log)
-	}
+	}()
+	return stopped
 }
 
 // reload loads flows and messages again and swaps them in only when they

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,14 +37,43 @@ const (
 // syncBuffer is the bot's stderr: written by the logger's goroutines, read
 // by the test.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	waits []bufWait
+}
+
+// bufWait is a text waited for, and the channel closed when it appears.
+type bufWait struct {
+	text string
+	seen chan struct{}
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.Write(p)
+	n, err := b.buf.Write(p)
+	b.waits = slices.DeleteFunc(b.waits, func(w bufWait) bool {
+		if strings.Contains(b.buf.String(), w.text) {
+			close(w.seen)
+			return true
+		}
+		return false
+	})
+	return n, err
+}
+
+// when returns a channel closed once text has been written: a log line
+// as the signal that what it reports has happened.
+func (b *syncBuffer) when(text string) <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w := bufWait{text, make(chan struct{})}
+	if strings.Contains(b.buf.String(), text) {
+		close(w.seen)
+	} else {
+		b.waits = append(b.waits, w)
+	}
+	return w.seen
 }
 
 func (b *syncBuffer) String() string {
