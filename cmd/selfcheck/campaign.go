@@ -44,11 +44,20 @@ func (c *campaignFlags) link(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if c.cfg.PublicURL != "" {
+		// Through the bot's own redirect, which picks the least busy of
+		// several bots (package fleet).
+		return c.cfg.PublicURL + "/go/" + payload, nil
+	}
+	if names := splitList(c.cfg.BotName); len(names) > 1 {
+		c.cfg.BotName = names[0] // several bots and no PUBLIC_URL: the first
+	}
 	if c.cfg.BotName == "" {
-		if c.cfg.Token == "" {
+		tokens := splitList(c.cfg.Token)
+		if len(tokens) == 0 {
 			return "", fmt.Errorf("set BOT_USERNAME (or --bot-username), or TELEGRAM_BOT_TOKEN to ask Telegram for it")
 		}
-		api, err := tg.New(c.cfg.Token, tg.WithServerURL(c.cfg.APIURL), tg.WithSkipGetMe())
+		api, err := tg.New(tokens[0], tg.WithServerURL(c.cfg.APIURL), tg.WithSkipGetMe())
 		if err != nil {
 			return "", err
 		}

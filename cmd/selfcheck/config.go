@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ type Config struct {
 	Token       string              // TELEGRAM_BOT_TOKEN
 	APIURL      string              // TELEGRAM_API_URL
 	BotName     string              // BOT_USERNAME: for share links; asked of Telegram when empty
+	PublicURL   string              // PUBLIC_URL: campaign links through its /go/
 	RateLimits  rateLimits          // TELEGRAM_RATE_LIMITS
 	MaxInHand   int                 // MAX_UPDATES_IN_HAND
 	MaxBacklog  time.Duration       // MAX_SEND_BACKLOG
@@ -84,6 +86,16 @@ var settings = []setting{
 				return fmt.Errorf("want a positive duration such as 10s")
 			}
 			c.MaxBacklog = d
+			return nil
+		}},
+	{Flag: "public-url", Env: "PUBLIC_URL", None: "(none: campaign links open the bot directly)", Cmds: cmdsKiosk,
+		Help: "the `https://` address where `run` is reached (its `LISTEN_ADDR` behind your proxy); with it, campaign links and QR codes go through its `/go/` and spread new people over several bots (docs/events.md)",
+		Set: func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" {
+				return fmt.Errorf("want an address such as https://bot.example.org")
+			}
+			c.PublicURL = strings.TrimRight(v, "/")
 			return nil
 		}},
 	{Flag: "campaign-key", Env: "CAMPAIGN_KEY", None: "(none: every campaign counts under `other`)", Secret: true, Cmds: cmdsKiosk,

@@ -100,3 +100,31 @@ func TestRunSeveralBots(t *testing.T) {
 		a.fake.AssertNoRejections(t)
 	}
 }
+
+// TestLinkThroughPublicURL: with PUBLIC_URL, a campaign link goes through
+// the bot's /go/ redirect (which spreads people over several bots); the
+// payload is the signed one the redirect passes on. Without it, and with
+// several usernames, the first bot's deep link.
+func TestLinkThroughPublicURL(t *testing.T) {
+	key := "campaign-key-0123456789abcdefghij"
+	var out, errOut syncBuffer
+	args := []string{"link", "--campaign", "fair", "--campaign-key", key, "--bot-username", "one_bot,two_bot", "--public-url", "https://bot.example.org/"}
+	if code := run(context.Background(), args, nil, &out, &errOut); code != 0 {
+		t.Fatalf("status %d: %s", code, errOut.String())
+	}
+	via := strings.TrimSpace(out.String())
+	payload, ok := strings.CutPrefix(via, "https://bot.example.org/go/")
+	if !ok || !strings.HasPrefix(payload, "fair") {
+		t.Fatalf("link %q, want https://bot.example.org/go/PAYLOAD", via)
+	}
+	out, errOut = syncBuffer{}, syncBuffer{}
+	if code := run(context.Background(), args[:len(args)-2], nil, &out, &errOut); code != 0 {
+		t.Fatalf("status %d: %s", code, errOut.String())
+	}
+	if got := strings.TrimSpace(out.String()); got != "https://t.me/one_bot?start="+payload {
+		t.Errorf("without PUBLIC_URL: %q, want the first bot's deep link with the same payload", got)
+	}
+	if code := run(context.Background(), append(args[:len(args)-2], "--public-url", "ftp://x"), nil, &out, &errOut); code != 2 {
+		t.Errorf("a PUBLIC_URL that is not http(s): status %d", code)
+	}
+}

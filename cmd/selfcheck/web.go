@@ -84,12 +84,16 @@ func cmdWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	opt := web.Options{Secret: formSecret(cfg.SessionKey), Start: start, Kiosk: *kiosk, Idle: *idle,
 		CookieAge: cfg.SessionTTL, SecureCookie: *secure, TrustProxy: *trustProxy, Log: log}
-	if *kiosk && cfg.BotName != "" {
+	if names := splitList(cfg.BotName); *kiosk && (len(names) > 0 || cfg.PublicURL != "") {
 		p := start
 		if p == "" {
 			p = "kiosk" // unsigned: counted under other, as any typed name
 		}
-		opt.TelegramLink = campaign.Link(cfg.BotName, p)
+		if cfg.PublicURL != "" {
+			opt.TelegramLink = cfg.PublicURL + "/go/" + p // the least busy of several bots
+		} else {
+			opt.TelegramLink = campaign.Link(names[0], p)
+		}
 	} else if *kiosk {
 		log.Warn("no BOT_USERNAME: the kiosk's verdict shows no QR code to continue on Telegram")
 	}
