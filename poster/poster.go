@@ -21,6 +21,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/flows"
+	"github.com/selfcheck-id/selfcheck/locales"
 	"github.com/selfcheck-id/selfcheck/locales/toolkit"
 )
 
@@ -49,8 +50,8 @@ type Poster struct {
 // directory; a hotline missing or disabled there is an error: a poster
 // printed by the hundred must not lose a number silently.
 func New(link, lang string, directory map[string]*flows.Contact) (*Poster, error) {
-	if lang != "id" && lang != "en" {
-		return nil, fmt.Errorf("language %q: use id or en", lang)
+	if !locales.Supported(lang) {
+		return nil, fmt.Errorf("language %q: use one of %s", lang, strings.Join(locales.Languages(), ", "))
 	}
 	p := &Poster{Link: link, Lang: lang}
 	for _, id := range Hotlines {

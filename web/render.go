@@ -49,11 +49,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, id s
 		lang = acceptLang(r)
 	}
 	t := func(msg string) string { return ct.Msgs.Text(lang, msg, false, nil) }
-	other := "en"
-	if lang == "en" {
-		other = "id"
-	}
-	v := view{Lang: lang, OtherLang: other, Title: t(locales.WebTitle), Token: s.token(id), Notice: notice,
+	v := view{Lang: lang, OtherLang: locales.Next(lang), Title: t(locales.WebTitle), Token: s.token(id), Notice: notice,
 		TypeLabel: t(locales.WebTypeLabel), Send: t(locales.WebSend),
 		Help: t(locales.BtnHelp), Language: t(locales.BtnLanguage), Privacy: t(locales.WebPrivacy), Forget: t(locales.WebForget),
 		Kiosk: s.opt.Kiosk}

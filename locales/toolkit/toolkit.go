@@ -15,8 +15,9 @@ import (
 //go:embed *.yaml
 var files embed.FS
 
-// Langs are the languages every text is in.
-var Langs = []string{"id", "en"}
+// Langs are the languages every text is in: the bot's (Check fails when
+// a text is missing in one).
+var Langs = locales.Languages()
 
 var catalog = sync.OnceValues(func() (*locales.Catalog, error) {
 	c, ps := locales.Load(files, ".")
@@ -26,15 +27,16 @@ var catalog = sync.OnceValues(func() (*locales.Catalog, error) {
 	return c, nil
 })
 
-// T is the text id in lang ("id" or "en"; anything else is English).
+// T is the text id in lang (one of Langs; anything else is
+// locales.Fallback).
 // The texts are built in and tested, so a missing one reads as its id.
 func T(lang, id string) string {
 	c, err := catalog()
 	if err != nil {
 		return id
 	}
-	if lang != "id" {
-		lang = "en"
+	if !locales.Supported(lang) {
+		lang = locales.Fallback
 	}
 	return c.Text(lang, id, false, nil)
 }
