@@ -156,14 +156,14 @@ func TestWebhookBackpressure(t *testing.T) {
 		t.Errorf("the refused tap's answer: %q, want the busy notice", ans.Text)
 	}
 	close(release)
-	if !e.done.wait(a.ID, 1, wait) {
+	if !e.done.wait(a.ID, 1, wait) || !waitIdle(e.bot.chats, wait) {
 		t.Fatal("the first update was not handled")
 	}
 	// Telegram delivers them again: now taken, and the tap answered once.
 	if rec := post(update(2, b.ID, "/start")); rec.Code != http.StatusOK {
 		t.Errorf("redelivery with room: %d", rec.Code)
 	}
-	if !e.done.wait(b.ID, 1, wait) {
+	if !e.done.wait(b.ID, 1, wait) || !waitIdle(e.bot.chats, wait) {
 		t.Fatal("the redelivered update was not handled")
 	}
 	if rec := post(tap); rec.Code != http.StatusOK {
@@ -180,4 +180,24 @@ func TestWebhookBackpressure(t *testing.T) {
 		t.Errorf("while shutting down: %d, want 503", rec.Code)
 	}
 	e.fake.AssertNoRejections(t)
+}
+
+// waitIdle waits until d holds no update (the handled-update counter moves
+// before the dispatcher counts the update out of hand).
+func waitIdle(d *dispatcher, timeout time.Duration) bool {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		d.mu.Lock()
+		idle, freed := d.inHand == 0, d.freed
+		d.mu.Unlock()
+		if idle {
+			return true
+		}
+		select {
+		case <-freed:
+		case <-timer.C:
+			return false
+		}
+	}
 }
