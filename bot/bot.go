@@ -6,9 +6,13 @@ package bot
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -59,6 +63,9 @@ type Bot struct {
 	groups   groupNotices
 	queries  queryAnswers // callback queries answered, see answerEarly and onButton
 	shown    shownScreens // what the latest in-place edit of each chat showed
+	taken    atomic.Int64 // the last update id long polling handed over (see confirm)
+	apiURL   string       // the Bot API server, for confirm
+	client   tg.HttpClient
 	shed     *shedLog
 	// sleep waits out a retry's backoff or retry_after (a seam: tests
 	// record the waits instead of spending them).
@@ -174,7 +181,9 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 		tg.WithDefaultHandler(func(ctx context.Context, _ *tg.Bot, u *models.Update) {
 			if !b.chats.wait(ctx, u) {
 				b.shed.add(shedClosing)
+				return
 			}
+			b.taken.Store(u.ID)
 		}),
 		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redact(err, token)) }),
 		tg.WithAllowedUpdates(allowedUpdates),
@@ -189,6 +198,10 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	var client tg.HttpClient = &http.Client{Timeout: time.Minute} // the library's default
 	if cfg.client != nil {
 		client = cfg.client
+	}
+	b.client, b.apiURL = client, "https://api.telegram.org"
+	if cfg.apiURL != "" {
+		b.apiURL = strings.TrimRight(cfg.apiURL, "/")
 	}
 	tgOpts = append(tgOpts, tg.WithHTTPClient(time.Minute, statusClient{client}))
 	api, err := tg.New(token, tgOpts...)
@@ -225,7 +238,37 @@ func (b *Bot) Poll(ctx context.Context) error {
 	b.log.Info("polling for updates", "bot", b.username)
 	b.api.Start(ctx)
 	b.finish(shutdownGrace)
+	b.confirm()
 	return nil
+}
+
+// confirm tells Telegram that the updates taken by long polling are done
+// (a getUpdates with the offset after the last one taken). Telegram
+// forgets an update only when a later getUpdates names an offset past it;
+// without this, the next process is given the last batch again, and a tap
+// already answered would be answered twice. Updates fetched but never
+// taken (the bot stopped first) are not confirmed: the next process gets
+// them.
+func (b *Bot) confirm() {
+	last := b.taken.Load()
+	if last == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	form := url.Values{"offset": {strconv.FormatInt(last+1, 10)}, "timeout": {"0"}, "limit": {"1"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.apiURL+"/bot"+b.token+"/getUpdates", strings.NewReader(form.Encode()))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.log.Warn("could not confirm the last updates to Telegram; the next start gets them again", "err", Redact(err, b.token))
+		return
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
 }
 
 // finish lets the updates in hand be handled, at most grace; what is left

@@ -187,3 +187,20 @@ func TestPollingStopsFetchingWhenFull(t *testing.T) {
 		}
 	}
 }
+
+// TestPollingConfirmsAtShutdown: when long polling stops, the updates it
+// took are confirmed to Telegram (a getUpdates with the offset after the
+// last), so the next process is not given them again (a tap answered
+// twice, which Telegram refuses); those it never took stay for the next.
+func TestPollingConfirmsAtShutdown(t *testing.T) {
+	e := startWith(t, miniSource, false, nil)
+	c := e.fake.NewPrivateChat("en")
+	c.SendText("/start")
+	second := c.SendText("1")
+	c.SendText("2")
+	e.bot.taken.Store(int64(second)) // taken and handled up to here
+	e.bot.confirm()
+	if n := e.fake.Stats().UpdatesPending; n != 1 {
+		t.Errorf("%d updates pending after confirming the first two of three, want 1", n)
+	}
+}
