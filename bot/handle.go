@@ -15,6 +15,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/campaign"
 	"github.com/selfcheck-id/selfcheck/convo"
+	"github.com/selfcheck-id/selfcheck/internal/tglimit"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
 
@@ -172,9 +173,9 @@ func updateKind(u *models.Update) string {
 	return "other"
 }
 
-// statsMax is the longest /stats reply, in characters: under Telegram's
-// 4096 for one message.
-const statsMax = 4000
+// statsMax is the longest /stats message, as Telegram counts (UTF-16
+// code units): under its 4096 for one message, with room to spare.
+const statsMax = tglimit.Message - 96
 
 // StatsCut ends a /stats reply that was too long for one message.
 const StatsCut = "… (cut: use `selfcheck stats` for the full report)"
@@ -210,9 +211,8 @@ const statsParts = 3
 // messages the last is cut and says so.
 func splitStats(text string) []string {
 	var parts []string
-	for len(parts) < statsParts-1 && len([]rune(text)) > statsMax {
-		r := []rune(text)
-		head := string(r[:statsMax])
+	for len(parts) < statsParts-1 && tglimit.Len(text) > statsMax {
+		head := prefix16(text, statsMax)
 		i := strings.LastIndex(head, "\n\n")
 		if i < len(head)/2 {
 			i = strings.LastIndexByte(head, '\n')
@@ -226,17 +226,28 @@ func splitStats(text string) []string {
 	return append(parts, cutStats(text))
 }
 
-// cutStats cuts text to statsMax characters, notice included.
+// cutStats cuts text to statsMax, notice included.
 func cutStats(text string) string {
-	r := []rune(text)
-	if len(r) <= statsMax {
+	if tglimit.Len(text) <= statsMax {
 		return text
 	}
-	keep := string(r[:statsMax-len([]rune(StatsCut))-1])
+	keep := prefix16(text, statsMax-tglimit.Len(StatsCut)-1)
 	if i := strings.LastIndexByte(keep, '\n'); i > 0 {
 		keep = keep[:i]
 	}
 	return keep + "\n" + StatsCut
+}
+
+// prefix16 is the longest start of s of at most n UTF-16 code units,
+// whole characters only.
+func prefix16(s string, n int) string {
+	used := 0
+	for i, r := range s {
+		if used += tglimit.Len(string(r)); used > n {
+			return s[:i]
+		}
+	}
+	return s
 }
 
 // parseCommand reads "/name@bot arg" into name and arg. A command
@@ -275,7 +286,7 @@ func (g *groupNotices) allow(group int64, now time.Time) bool {
 	if g.last == nil {
 		g.last = map[int64]time.Time{}
 	}
-	if len(g.last) >= 10000 { // forget groups quiet for long enough
+	if len(g.last) >= maxPacedChats { // forget groups quiet for long enough
 		for id, t := range g.last {
 			if now.Sub(t) >= groupQuiet {
 				delete(g.last, id)

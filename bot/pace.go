@@ -39,8 +39,9 @@ const (
 // jitter, and Telegram counts arrivals.
 const windowMargin = 25 * time.Millisecond
 
-// maxPacedChats bounds the chats whose pace is remembered; past it, those
-// whose allowance is full again are forgotten (they lose nothing).
+// maxPacedChats bounds each in-memory map keyed by chat (paces, group
+// notices, shown screens); past it, entries that no longer matter are
+// forgotten (a chat whose allowance is full again loses nothing).
 const maxPacedChats = 10000
 
 // pacer keeps outgoing messages within Telegram's limits, first come first

@@ -209,7 +209,9 @@ var commandIDs = []struct{ name, msg string }{
 // English, as locales.Match answers them) for every other language.
 func (b *Bot) SetCommands(ctx context.Context) error {
 	msgs := b.core.Content().Msgs
-	for _, lang := range []string{"id", "en", ""} {
+	// Each language of the message files, and "" (every other user, in
+	// the language locales.Match gives them).
+	for _, lang := range append(locales.Languages(), "") {
 		l := locales.Match(lang)
 		var cmds []models.BotCommand
 		for _, c := range commandIDs {

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -147,7 +146,7 @@ func isLoopback(host string) bool {
 // withDashboard adds the dashboard under dashboard.Prefix to run's server
 // when DASHBOARD_PASSWORD is set; campaign links use the bot's username.
 func withDashboard(ctx context.Context, next http.Handler, cfg *Config, rdb redis.UniversalClient, core *convo.Core,
-	flush func(context.Context) error, b interface{ Link(string) string }, log *slog.Logger) (http.Handler, error) {
+	flush func(context.Context) error, b interface{ Username() string }, log *slog.Logger) (http.Handler, error) {
 	if cfg.Dashboard == "" {
 		return next, nil
 	}
@@ -158,7 +157,7 @@ func withDashboard(ctx context.Context, next http.Handler, cfg *Config, rdb redi
 		log.Warn("the dashboard is served on every interface of LISTEN_ADDR: put TLS in front of it (a reverse proxy) or listen on 127.0.0.1", "listen", cfg.Listen)
 	}
 	c := *cfg
-	c.BotName = strings.TrimPrefix(strings.TrimPrefix(b.Link(""), "https://t.me/"), "@")
+	c.BotName = b.Username()
 	link, noLink := campaignLinks(ctx, &c)
 	dc := dashboardConfig(cfg, rdb, core.Content, link, noLink, log)
 	dc.Flush = flush
