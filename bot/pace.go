@@ -19,6 +19,13 @@ type rateLimits struct {
 // that here, for the jitter of the network).
 var defaultLimits = rateLimits{global: 30, perChat: 1, burst: 4}
 
+// DefaultRateLimits are the limits the bot keeps unless told otherwise
+// (WithRateLimits): overall and per-chat messages per second, and the
+// per-chat burst.
+func DefaultRateLimits() (global, perChat float64, burst int) {
+	return defaultLimits.global, defaultLimits.perChat, defaultLimits.burst
+}
+
 // WithRateLimits replaces the outgoing-message limits (by default about 30
 // messages per second overall and one per second per chat, bursts of 4, as
 // Telegram allows). A rate <= 0 means unlimited. It is for load tests and

@@ -62,7 +62,7 @@ var settings = []setting{
 	{Flag: "api-url", Env: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Cmds: cmdsLink,
 		Help: "Bot API server: a self-hosted one, or a fake in tests",
 		Set:  func(c *Config, v string) error { c.APIURL = v; return nil }},
-	{Flag: "rate-limits", Env: "TELEGRAM_RATE_LIMITS", Default: "30,1,4", Cmds: cmdsRun,
+	{Flag: "rate-limits", Env: "TELEGRAM_RATE_LIMITS", Default: defaultRateLimits().String(), Cmds: cmdsRun,
 		Help: "outgoing messages per second overall, per second per chat, and the per-chat burst; `off` for a Bot API server without limits",
 		Set: func(c *Config, v string) (err error) {
 			c.RateLimits, err = parseRateLimits(v)

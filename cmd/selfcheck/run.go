@@ -39,6 +39,12 @@ func (r rateLimits) String() string {
 	return strconv.FormatFloat(r.global, 'g', -1, 64) + "," + strconv.FormatFloat(r.perChat, 'g', -1, 64) + "," + strconv.Itoa(r.burst)
 }
 
+// defaultRateLimits are the bot's own defaults (Telegram's limits).
+func defaultRateLimits() rateLimits {
+	g, c, b := bot.DefaultRateLimits()
+	return rateLimits{global: g, perChat: c, burst: b}
+}
+
 // parseRateLimits reads "GLOBAL,PER_CHAT,BURST" (e.g. "30,1,4") or "off".
 func parseRateLimits(v string) (rateLimits, error) {
 	if v == "off" {
