@@ -232,9 +232,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // eventFakeOptions make a fake behave as Telegram does at an event: 429 to
 // messages over its limits, and refused webhook deliveries retried for
 // minutes.
-func eventFakeOptions(w *watch, firstUser int64) []tgfake.Option {
+func eventFakeOptions(o options, w *watch, firstUser int64) []tgfake.Option {
 	return []tgfake.Option{tgfake.WithEnforcedRateLimits(), tgfake.WithCallObserver(w.observe),
-		tgfake.WithWebhookRetryFor(10*time.Minute, 500*time.Millisecond, 8*time.Second),
+		tgfake.WithWebhookRetryFor(10*time.Minute, 500*time.Millisecond, o.retryMax),
 		tgfake.WithFirstUserID(firstUser)}
 }
 
@@ -266,7 +266,7 @@ func runEvent(ctx context.Context, o options, ct *convo.Content, people, tokens 
 	}()
 	for i := range tokens {
 		w := &watch{}
-		e, err := newEnv(o, eventFakeOptions(w, 100_000_000+int64(i)*10_000_000)...)
+		e, err := newEnv(o, eventFakeOptions(o, w, 100_000_000+int64(i)*10_000_000)...)
 		if err != nil {
 			return nil, err
 		}

@@ -181,7 +181,7 @@ func runFlood(ctx context.Context, o options) error {
 		}
 	}
 	const firstUser = 100_000_000
-	e, err := newEnv(o, eventFakeOptions(w, firstUser)...)
+	e, err := newEnv(o, eventFakeOptions(o, w, firstUser)...)
 	if err != nil {
 		return err
 	}
@@ -214,17 +214,21 @@ func runFlood(ctx context.Context, o options) error {
 	if o.redisURL != "" {
 		store = "Redis at " + redactURL(o.redisURL)
 	}
-	fmt.Printf("loadtest flood: %d /start from distinct chats over %s, beside %d people doing checks (arriving over %s, thinking %s-%s, %s); content %q, store %s; the bot in its own process, pacing on; the fake answers 429 over Telegram's limits and retries refused deliveries for 10 minutes (backoff 0.5s doubling to 8s)\n",
-		o.flood, o.floodOver, o.people, o.arrive, o.thinkMin, o.thinkMax, typingOf(o), contentName, store)
+	fmt.Printf("loadtest flood: %d /start from distinct chats over %s, starting %s after the first of %d people doing checks (arriving over %s, thinking %s-%s, %s); content %q, store %s; the bot in its own process, pacing on; the fake answers 429 over Telegram's limits and retries refused deliveries for 10 minutes (backoff 0.5s doubling to %s)\n",
+		o.flood, o.floodOver, o.floodAfter, o.people, o.arrive, o.thinkMin, o.thinkMax, typingOf(o), contentName, store, o.retryMax)
 
 	cr := newCrowd(o, ct, e.runID)
 	began := time.Now()
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		const tick = 10 * time.Millisecond
+		if !sleepCtx(ctx, o.floodAfter) {
+			return
+		}
+		floodBegan := time.Now()
 		sent := 0
 		for sent < o.flood {
-			due := min(o.flood, int(float64(o.flood)*float64(time.Since(began))/float64(o.floodOver))+1)
+			due := min(o.flood, int(float64(o.flood)*float64(time.Since(floodBegan))/float64(o.floodOver))+1)
 			for ; sent < due; sent++ {
 				chat := e.fake.NewPrivateChat("id")
 				floodSet.Store(chat.ID, &floodChat{sent: time.Now()})

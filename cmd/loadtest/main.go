@@ -62,6 +62,8 @@ type options struct {
 	flood              int
 	floodOver          time.Duration
 	drain              time.Duration
+	floodAfter         time.Duration
+	retryMax           time.Duration // the fake's longest wait between deliveries of a refused update
 }
 
 func main() {
@@ -96,6 +98,8 @@ func main() {
 	flag.StringVar(&o.sweep, "sweep", "150,180,210", "tokens mode: people per token to try, comma-separated")
 	flag.IntVar(&o.flood, "flood", 20000, "flood mode: /start updates from distinct chats")
 	flag.DurationVar(&o.floodOver, "flood-over", 10*time.Second, "flood mode: the flood arrives evenly over this long")
+	flag.DurationVar(&o.floodAfter, "flood-after", 0, "flood mode: the flood starts this long after the first person arrives (people already in their checks)")
+	flag.DurationVar(&o.retryMax, "retry-max", 8*time.Second, "event and flood modes: the fake's longest wait before delivering a refused update again (its backoff starts at 0.5s and doubles)")
 	flag.DurationVar(&o.drain, "drain", 0, "flood mode: after the people are done, wait at most this long for every flood /start to be answered")
 	flag.Parse()
 	timeoutSet := false
