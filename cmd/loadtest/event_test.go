@@ -1,0 +1,59 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/selfcheck-id/selfcheck/locales"
+)
+
+// TestPeakPerSecond checks the sliding one-second window over message
+// arrivals: the figure the "never more than 30 in a second" target reads.
+func TestPeakPerSecond(t *testing.T) {
+	at := func(ms ...int) []time.Time {
+		base := time.Unix(1_800_000_000, 0)
+		var ts []time.Time
+		for _, m := range ms {
+			ts = append(ts, base.Add(time.Duration(m)*time.Millisecond))
+		}
+		return ts
+	}
+	for _, tc := range []struct {
+		name  string
+		sends []time.Time
+		want  int
+	}{
+		{"none", nil, 0},
+		{"one", at(5), 1},
+		{"a second apart", at(0, 1000, 2000), 1},
+		{"just inside one second", at(0, 999), 2},
+		{"window slides, unsorted", at(1500, 0, 900, 1000, 1800, 2400), 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := &watch{sends: tc.sends}
+			if got := w.peakPerSecond(); got != tc.want {
+				t.Fatalf("peak = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestBusyNotice checks that the crowd tells the busy notice, in both
+// languages and with any number, from other toasts (a stale button).
+func TestBusyNotice(t *testing.T) {
+	ct, _, err := loadContent()
+	if err != nil {
+		t.Skip("content:", err)
+	}
+	c := newCrowd(options{}, ct, "test")
+	for _, lang := range []string{"id", "en"} {
+		for _, n := range []int{4, 12, 120} {
+			if text := ct.Msgs.Text(lang, locales.Busy, false, map[string]any{"N": n}); !c.isBusy(text) {
+				t.Errorf("%s %d: %q not taken for the busy notice", lang, n, text)
+			}
+		}
+		if text := ct.Msgs.Text(lang, locales.Stale, false, nil); c.isBusy(text) || text == "" {
+			t.Errorf("%s: stale toast %q taken for the busy notice", lang, text)
+		}
+	}
+}
