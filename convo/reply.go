@@ -27,7 +27,8 @@ const (
 	CmdPrivacy  = "privacy"
 	CmdForget   = "forget"
 	// CmdShow shows the screen the check is at, changing nothing (a web
-	// page loaded again); with no check begun it starts one.
+	// page loaded again); with no check begun it shows nothing (no
+	// replies) and stores nothing, and the channel decides what to start.
 	CmdShow = "show"
 )
 

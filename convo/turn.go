@@ -164,7 +164,8 @@ func (t *turn) command(name, arg string) Response {
 		return t.respond(Reply{Body: t.r().t(locales.Privacy, nil)})
 	case CmdShow:
 		if t.sess.State.Step == "" {
-			return t.respond(t.start(flows.Start)...)
+			// Nothing begun: nothing to show, and nothing is stored.
+			return Response{Lang: t.sess.Lang}
 		}
 		return t.respond(t.screen()...)
 	case CmdForget:

@@ -31,22 +31,34 @@ var commands = map[string]bool{
 }
 
 // page shows the screen the visitor's check is at; a new visitor gets a
-// cookie and the welcome.
+// cookie and the welcome. A kiosk's new visitor gets a start button first:
+// an idle screen that clears itself again and again starts no check, so
+// the statistics count people, not resets.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	resp, id := s.current(w, r)
 	s.render(w, r, http.StatusOK, id, resp, "")
 }
 
-// current shows the screen the check is at, changing nothing, or starts a
-// check for a new visitor (who gets a cookie).
+// current shows the screen the check is at, changing nothing. Where no
+// check is begun (a new visitor gets a cookie) it starts one, except on a
+// kiosk, which shows its start button first: an idle screen that clears
+// itself again and again starts no check, so the statistics count people.
 func (s *Server) current(w http.ResponseWriter, r *http.Request) (convo.Response, string) {
 	id := visitor(r)
+	var resp convo.Response
 	if id == "" {
 		id = newVisitor()
 		s.setVisitor(w, r, id)
-		return s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdStart, Text: s.opt.Start}), id
+	} else {
+		resp = s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdShow})
 	}
-	return s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdShow, Text: s.opt.Start}), id
+	if len(resp.Replies) == 0 && !s.opt.Kiosk {
+		resp = s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdStart, Text: s.opt.Start})
+	}
+	if len(resp.Replies) == 0 {
+		resp.Lang = acceptLang(r) // the kiosk's start button
+	}
+	return resp, id
 }
 
 func (s *Server) handle(r *http.Request, id string, req convo.Request) convo.Response {
@@ -68,6 +80,16 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		s.outOfDate(w, r)
 		return
+	}
+	if req.Kind == convo.KindCommand && req.Command == convo.CmdStart && req.Text == "" {
+		req.Text = s.opt.Start // the kiosk's start button: its campaign
+	}
+	if s.opt.Kiosk && req.Kind == convo.KindCommand && (req.Command == convo.CmdHelp || req.Command == convo.CmdLanguage) {
+		// From the kiosk's start button page: begin the visit under the
+		// kiosk's campaign first, as a Telegram user's /start comes first.
+		if show := s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdShow}); len(show.Replies) == 0 {
+			s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdStart, Text: s.opt.Start})
+		}
 	}
 	resp := s.handle(r, id, req)
 	if req.Kind == convo.KindCommand && req.Command == convo.CmdPrivacy && len(resp.Replies) > 0 {
@@ -128,7 +150,9 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.handle(r, id, convo.Request{Kind: convo.KindCommand, Command: convo.CmdForget})
-	s.setVisitor(w, r, newVisitor())
+	// No cookie: the next visitor starts at the kiosk's start button.
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.secure(r)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -33,6 +33,8 @@ type view struct {
 	Done                            string
 	QR                              bool
 	QRText, QRAlt, Photo            string
+	// Start is the kiosk's start button, shown before a visitor's check.
+	Start string
 }
 
 type replyView struct {
@@ -66,7 +68,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, id s
 	if !buttons {
 		v.Continue = t(locales.WebContinue)
 	}
-	if s.opt.Kiosk {
+	if s.opt.Kiosk && len(resp.Replies) == 0 {
+		v.Start, v.Continue = t(locales.CmdStart), ""
+	} else if s.opt.Kiosk {
 		v.Idle = int(s.opt.Idle.Seconds())
 		v.IdleText = countdown(ct.Msgs.Text(lang, locales.WebKioskIdle, false, map[string]any{"N": mark}), v.Idle)
 		v.Done = t(locales.WebKioskDone)

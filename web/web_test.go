@@ -393,6 +393,10 @@ func TestKiosk(t *testing.T) {
 	msgs := env.Core.Content().Msgs
 	v := newVisit(t, srv, "en")
 	v.get()
+	if !strings.Contains(v.page, `id="start"`) || strings.Contains(v.page, "data-idle") || len(env.Redis.Keys()) != 0 {
+		t.Fatalf("a kiosk's first page is not its start button (and nothing stored):\n%s", v.text())
+	}
+	v.post("/", url.Values{"cmd": {"start"}})
 	if !strings.Contains(v.page, `data-idle="45"`) || !strings.Contains(v.page, `src="/k.js"`) {
 		t.Fatalf("kiosk page without its timer:\n%.600s", v.page)
 	}
@@ -422,11 +426,11 @@ func TestKiosk(t *testing.T) {
 	}
 	verdict, oldToken := v.page, v.token()
 	v.post("/reset", url.Values{})
-	if keys := env.Redis.Keys(); len(keys) != 1 {
-		t.Errorf("after reset: %d keys, want the next visitor's only: %v", len(keys), keys)
+	if keys := env.Redis.Keys(); len(keys) != 0 {
+		t.Errorf("after reset: %d keys, want none: %v", len(keys), keys)
 	}
-	if !strings.Contains(v.text(), msgs.Text("en", "c.welcome.self", false, nil)) {
-		t.Fatalf("reset did not lead to a new welcome:\n%s", v.text())
+	if !strings.Contains(v.page, `id="start"`) {
+		t.Fatalf("reset did not lead to the start button:\n%s", v.text())
 	}
 	// The previous visitor's form, sent again (browser back, then a tap).
 	back := buttons(t, verdict)[0].data
@@ -434,8 +438,36 @@ func TestKiosk(t *testing.T) {
 	if v.status != http.StatusForbidden || strings.Contains(v.text(), msgs.Text("en", locales.VerdictContact, false, nil)) {
 		t.Errorf("an old form after reset: status %d, page:\n%s", v.status, v.text())
 	}
+	if keys := env.Redis.Keys(); len(keys) != 0 {
+		t.Errorf("an old form after reset started a check: %v", keys)
+	}
 	if c := kioskCookie(t, srv.URL); c.MaxAge != 0 || !c.Expires.IsZero() {
 		t.Errorf("the kiosk's cookie outlives the browser: %+v", c)
+	}
+}
+
+// TestKioskHelpFromStart: the emergency button on a kiosk's start page
+// reaches the emergency screen in one tap, and the visit counts under the
+// kiosk's campaign.
+func TestKioskHelpFromStart(t *testing.T) {
+	srv, env := newServer(t, Options{Kiosk: true, Start: "booth1"})
+	var seen outcomes
+	env.Core.Observe(&seen)
+	v := newVisit(t, srv, "id")
+	v.get()
+	v.post("/", url.Values{"cmd": {"help"}})
+	if help := env.Core.Content().Msgs.Text("id", "q.emg_who", false, nil); !strings.Contains(v.text(), help) {
+		t.Fatalf("help from the start page:\n%s", v.text())
+	}
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	if len(seen.list) == 0 {
+		t.Fatal("nothing counted")
+	}
+	for _, o := range seen.list {
+		if o.Campaign != "booth1" {
+			t.Errorf("counted under %q, want booth1", o.Campaign)
+		}
 	}
 }
 

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -74,8 +77,8 @@ func TestRunServesWebPages(t *testing.T) {
 }
 
 // TestWebKioskCountsItsCampaign: `selfcheck web --kiosk --campaign` counts
-// every visitor's check under the signed campaign (two browsers here, two
-// checks started); the counts are saved when web stops.
+// every visitor's check under the signed campaign (two browsers press start
+// here, a third only looks); the counts are saved when web stops.
 func TestWebKioskCountsItsCampaign(t *testing.T) {
 	const key = "campaign-key-0123456789abcdefghij"
 	m := miniredis.RunT(t)
@@ -117,15 +120,37 @@ func TestWebKioskCountsItsCampaign(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if !strings.Contains(page, `data-idle="90"`) {
-		t.Fatalf("not a kiosk page:\n%.500s", page)
+	if !strings.Contains(page, `id="start"`) {
+		t.Fatalf("not a kiosk's start page:\n%.500s", page)
 	}
-	// A second browser: a second visitor.
-	resp, err := http.Get(base + "/")
-	if err != nil {
-		t.Fatal(err)
+	// Two visitors (two browsers) press start; a third only looks: two
+	// checks are counted.
+	for i := range 3 {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		resp, err := c.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if i == 2 {
+			break
+		}
+		tok := regexp.MustCompile(`name="t" value="([^"]+)"`).FindStringSubmatch(string(b))
+		if tok == nil {
+			t.Fatalf("no form token:\n%s", b)
+		}
+		resp, err = c.PostForm(base+"/", url.Values{"t": {tok[1]}, "cmd": {"start"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), `data-idle="90"`) {
+			t.Fatalf("start: status %d:\n%.500s", resp.StatusCode, b)
+		}
 	}
-	resp.Body.Close()
 	cancel()
 	stopped = true
 	if code := <-done; code != 0 {

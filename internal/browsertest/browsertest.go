@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -106,11 +107,15 @@ func New(t testing.TB, opts ...Option) context.Context {
 	for k, v := range c.flags {
 		ao = append(ao, chromedp.Flag(k, v))
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), ao...)
+	// A guard, not a measure: a step waiting for a page that never comes
+	// fails the test after two minutes instead of hanging it.
+	guard, cancelGuard := context.WithTimeout(context.Background(), 2*time.Minute)
+	actx, cancelAlloc := chromedp.NewExecAllocator(guard, ao...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() {
 		cancel()
 		cancelAlloc()
+		cancelGuard()
 	})
 	// Start the browser now, so a browser that cannot start fails here
 	// with its own error rather than in the test's first step.
