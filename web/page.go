@@ -15,7 +15,10 @@ import (
 //go:embed assets
 var assets embed.FS
 
-var pageTmpl = template.Must(template.ParseFS(assets, "assets/page.html"))
+var (
+	pageTmpl    = template.Must(template.ParseFS(assets, "assets/page.html"))
+	limitedTmpl = template.Must(template.ParseFS(assets, "assets/limited.html"))
+)
 
 // maxForm bounds a post: a pasted job ad fits many times over.
 const maxForm = 32 << 10
@@ -156,12 +159,50 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// tooMany answers a client over its request limit.
+// tooMany answers a client over its request limit: status 429, and the
+// emergency contacts as links, so that even this page reaches help in one
+// tap (a person in danger may tap fast).
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request) {
+	lang := acceptLang(r)
+	ct := s.core.Content()
+	t := func(id string) string { return ct.Msgs.Text(lang, id, false, nil) }
+	ids := ct.Flow.HelpNow
+	if ids == nil {
+		ids = ct.Flow.Result.Contacts
+	}
+	v := struct {
+		Lang, Title, Text, Heading string
+		Contacts                   []contactView
+	}{lang, t(locales.WebTitle), t(locales.WebTooMany), t(locales.VerdictContact), contactViews(ct, lang, ids)}
 	w.Header().Set("Retry-After", "60")
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusTooManyRequests)
-	_, _ = w.Write([]byte(s.text(acceptLang(r), locales.WebTooMany, nil) + "\n"))
+	if err := limitedTmpl.Execute(w, v); err != nil {
+		s.opt.Log.Warn("web: rendering a page", "err", err)
+	}
+}
+
+// contactView is a contact with its numbers as tel: links.
+type contactView struct {
+	Name, WhatsApp string
+	Numbers        []number
+}
+
+func contactViews(ct *convo.Content, lang string, ids []string) []contactView {
+	var out []contactView
+	for _, id := range ids {
+		c := ct.Set.Contacts[id]
+		if c == nil || c.Disabled != "" {
+			continue
+		}
+		cv := contactView{Name: c.Name[lang], WhatsApp: c.WhatsAppLink()}
+		for _, n := range c.Call {
+			cv.Numbers = append(cv.Numbers, telNumber(n.Number))
+		}
+		out = append(out, cv)
+	}
+	return out
 }
 
 func (s *Server) qrCode(w http.ResponseWriter, r *http.Request) {

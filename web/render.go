@@ -103,7 +103,10 @@ func countdown(text string, secs int) template.HTML {
 }
 
 // number is a phone number as the messages write it, and its tel: link.
-type number struct{ text, tel string }
+type number struct {
+	Text string
+	Tel  template.URL // tel: is safe here: digits and a +, made below
+}
 
 // numbers are the directory's phone numbers, longest first, so that a
 // number is linked whole rather than a shorter one inside it.
@@ -119,15 +122,21 @@ func numbers(set *flows.Set) []number {
 				continue
 			}
 			seen[n.Number] = true
-			tel := digits(n.Number)
-			if strings.HasPrefix(n.Number, "+") {
-				tel = "+" + tel
-			}
-			ns = append(ns, number{n.Number, "tel:" + tel})
+			ns = append(ns, telNumber(n.Number))
 		}
 	}
-	sort.Slice(ns, func(i, j int) bool { return len(ns[i].text) > len(ns[j].text) })
+	sort.Slice(ns, func(i, j int) bool { return len(ns[i].Text) > len(ns[j].Text) })
 	return ns
+}
+
+// telNumber links a number as written: its digits, with the + of an
+// international one.
+func telNumber(text string) number {
+	tel := digits(text)
+	if strings.HasPrefix(text, "+") {
+		tel = "+" + tel
+	}
+	return number{text, template.URL("tel:" + tel)}
 }
 
 func digits(s string) string {
@@ -223,14 +232,14 @@ func linkify(line string, nums []number) string {
 	}
 	for _, n := range nums {
 		for from := 0; ; {
-			i := strings.Index(line[from:], n.text)
+			i := strings.Index(line[from:], n.Text)
 			if i < 0 {
 				break
 			}
-			a, b := from+i, from+i+len(n.text)
+			a, b := from+i, from+i+len(n.Text)
 			from = b
 			if !taken(a, b) && boundary(line, a-1) && boundary(line, b) {
-				spans = append(spans, span{a, b, n.tel})
+				spans = append(spans, span{a, b, string(n.Tel)})
 			}
 		}
 	}

@@ -357,7 +357,11 @@ func TestRateLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if i == 3 && (!strings.Contains(string(body), `href="tel:08001000"`) || !strings.Contains(string(body), `href="https://wa.me/`)) {
+			t.Errorf("the 429 page does not link the emergency contacts:\n%s", body)
+		}
 		want := 200
 		if i == 3 {
 			want = http.StatusTooManyRequests
