@@ -33,10 +33,7 @@ var commands = map[string]bool{
 	convo.CmdLanguage: true, convo.CmdPrivacy: true, convo.CmdForget: true,
 }
 
-// page shows the screen the visitor's check is at; a new visitor gets a
-// cookie and the welcome. A kiosk's new visitor gets a start button first:
-// an idle screen that clears itself again and again starts no check, so
-// the statistics count people, not resets.
+// page shows the screen the visitor's check is at (see current).
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	resp, id := s.current(w, r)
 	s.render(w, r, http.StatusOK, id, resp, "")

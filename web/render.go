@@ -27,7 +27,6 @@ type view struct {
 	// (privacy, deleted answers).
 	Continue                        string
 	Help, Language, Privacy, Forget string
-	Kiosk                           bool
 	Idle                            int
 	IdleText                        template.HTML
 	Done                            string
@@ -53,8 +52,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, id s
 	t := func(msg string) string { return ct.Msgs.Text(lang, msg, false, nil) }
 	v := view{Lang: lang, OtherLang: locales.Next(lang), Title: t(locales.WebTitle), Token: s.token(id), Notice: notice,
 		TypeLabel: t(locales.WebTypeLabel), Send: t(locales.WebSend),
-		Help: t(locales.BtnHelp), Language: t(locales.BtnLanguage), Privacy: t(locales.WebPrivacy), Forget: t(locales.WebForget),
-		Kiosk: s.opt.Kiosk}
+		Help: t(locales.BtnHelp), Language: t(locales.BtnLanguage), Privacy: t(locales.WebPrivacy), Forget: t(locales.WebForget)}
 	nums := numbers(ct.Set)
 	if resp.Trail != "" {
 		v.Trail = body(resp.Trail, nums)
