@@ -39,7 +39,7 @@ type dispatcher struct {
 	// refuse an update below it (the bot refuses new messages while the
 	// send queue is long, and keeps room for taps of checks under way).
 	limit  int
-	room   func(*models.Update) bool
+	room   func(u *models.Update, inHand int) bool
 	mu     sync.Mutex
 	queues map[int64][]*models.Update
 	inHand int
@@ -112,7 +112,7 @@ func (d *dispatcher) put(u *models.Update, force bool) admission {
 		d.mu.Unlock()
 		return closing
 	}
-	if !force && (d.limit > 0 && d.inHand >= d.limit || d.room != nil && !d.room(u)) {
+	if !force && (d.limit > 0 && d.inHand >= d.limit || d.room != nil && !d.room(u, d.inHand)) {
 		d.mu.Unlock()
 		return busy
 	}

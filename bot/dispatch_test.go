@@ -135,7 +135,7 @@ func TestDispatcherRefusesBeyondItsBound(t *testing.T) {
 // new messages while its send queue is long, and takes taps).
 func TestDispatcherRoomRule(t *testing.T) {
 	d := newDispatcher(func(context.Context, *models.Update) {})
-	d.room = func(u *models.Update) bool { return u.CallbackQuery != nil }
+	d.room = func(u *models.Update, _ int) bool { return u.CallbackQuery != nil }
 	if got := d.offer(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 1}}}); got != busy {
 		t.Errorf("a message the room rule refuses: %v", got)
 	}
@@ -202,5 +202,33 @@ func TestPollingConfirmsAtShutdown(t *testing.T) {
 	e.bot.confirm()
 	if n := e.fake.Stats().UpdatesPending; n != 1 {
 		t.Errorf("%d updates pending after confirming the first two of three, want 1", n)
+	}
+}
+
+// TestRoomCountsWhatIsInHand: a new message is refused while the sends
+// booked, and those the updates in hand will book, reach past the backlog
+// bound; a tap, and a first message from a campaign link, still get in.
+func TestRoomCountsWhatIsInHand(t *testing.T) {
+	e := startWith(t, miniSource, false, nil, WithRateLimits(30, 1, 4))
+	msg := func(text string) *models.Update {
+		return &models.Update{Message: &models.Message{Text: text, Chat: models.Chat{ID: 5}}}
+	}
+	tap := &models.Update{CallbackQuery: &models.CallbackQuery{ID: "q"}}
+	tests := []struct {
+		name   string
+		u      *models.Update
+		inHand int
+		want   bool
+	}{
+		{"a message, nothing in hand", msg("/start"), 0, true},
+		{"a message, 400 in hand (13 s of sends)", msg("/start"), 400, false},
+		{"a message from a campaign link, 400 in hand", msg("/start fair-id"), 400, true},
+		{"a forged payload, 400 in hand", msg("/start not a payload!"), 400, false},
+		{"a tap, 400 in hand", tap, 400, true},
+	}
+	for _, tt := range tests {
+		if got := e.bot.room(tt.u, tt.inHand); got != tt.want {
+			t.Errorf("%s: room %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -2,10 +2,13 @@ package bot
 
 import (
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/selfcheck-id/selfcheck/campaign"
 )
 
 // Defaults of the bounds on updates in hand (see WithBackpressure).
@@ -40,11 +43,20 @@ func WithBackpressure(maxInHand int, maxBacklog time.Duration) Option {
 }
 
 // room says whether an update below the in-hand bound may be taken now.
-func (b *Bot) room(u *models.Update) bool {
+// A tap in a check under way is: the bound alone limits taps. A first
+// message that comes from a campaign link (`/start PAYLOAD`, what the QR
+// code at an event sends) is too, so that a flood of bare messages does
+// not shut out the hall. Other messages are refused while the sends
+// already booked, and those the updates in hand will book (about one each;
+// they book when handled), reach past maxBacklog.
+func (b *Bot) room(u *models.Update, inHand int) bool {
 	if u.CallbackQuery != nil {
-		return true // a tap in a check under way: the bound alone limits it
+		return true
 	}
-	return b.limit.backlog() < b.maxBacklog
+	if m := u.Message; m != nil && strings.HasPrefix(m.Text, "/start ") && campaign.ValidPayload(strings.TrimSpace(m.Text[len("/start "):])) {
+		return true
+	}
+	return b.limit.backlog()+time.Duration(inHand)*b.limit.every < b.maxBacklog
 }
 
 // shedInterval is how often refused or dropped updates are logged: as
