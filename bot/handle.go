@@ -401,7 +401,7 @@ func (b *Bot) answerBusy(ctx context.Context, u *models.Update) {
 	if q == nil || !b.queries.early(q.ID, time.Now()) {
 		return
 	}
-	secs := int(math.Ceil(max(b.limit.backlog(), busyAfter).Seconds()))
+	secs := int(math.Ceil(max(b.limit.expected(chatOf(u)), busyAfter).Seconds()))
 	toast := b.core.Content().Msgs.Text(locales.Match(q.From.LanguageCode), locales.Busy, false, map[string]any{"N": secs})
 	go b.answer(context.WithoutCancel(ctx), q.ID, toast)
 }

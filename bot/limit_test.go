@@ -200,3 +200,47 @@ func TestBusyNoticeOnTap(t *testing.T) {
 		t.Errorf("after the wait the message reads %q", got.Text)
 	}
 }
+
+// TestNewcomersGoFirst: with the send queue booked seconds ahead by people
+// in their checks, the first reply to someone who just arrived still goes
+// within about a second; those in their checks keep first come, first
+// served among themselves, and nothing passes the limits.
+func TestNewcomersGoFirst(t *testing.T) {
+	p, c := newTestPacer(defaultLimits)
+	for chat := int64(1); chat <= 60; chat++ { // known chats: their welcome went long ago
+		p.book(chat)
+	}
+	c.t = c.t.Add(time.Minute)
+	t0 := c.t
+	var all, taps []time.Time
+	for range 3 {
+		for chat := int64(1); chat <= 60; chat++ {
+			bk := p.book(chat)
+			taps = append(taps, bk.at)
+			all = append(all, bk.at)
+		}
+	}
+	if last := taps[len(taps)-1].Sub(t0); last < 5*time.Second {
+		t.Fatalf("180 replies booked within %v: the queue is not long, the test shows nothing", last)
+	}
+	first := p.book(1000)
+	all = append(all, first.at)
+	if d := first.at.Sub(t0); d > heldNear+100*time.Millisecond {
+		t.Errorf("a newcomer's first reply waits %v behind a queue of %v", d, taps[len(taps)-1].Sub(t0))
+	}
+	if again := p.book(1000); again.at.Sub(t0) < 5*time.Second {
+		t.Errorf("the newcomer's second message (%v) jumped the queue too", again.at.Sub(t0))
+	}
+	if n := maxInWindow(all, time.Second); n > 30 {
+		t.Errorf("%d messages in one second", n)
+	}
+	late := 0
+	for i := 1; i < len(taps); i++ {
+		if taps[i].Before(taps[i-1]) && taps[i-1].Sub(t0) > heldNear {
+			late++
+		}
+	}
+	if late > 0 {
+		t.Errorf("%d replies booked after others went before them beyond the near second", late)
+	}
+}

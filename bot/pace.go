@@ -51,8 +51,21 @@ const windowMargin = 25 * time.Millisecond
 // forgotten (a chat whose allowance is full again loses nothing).
 const maxPacedChats = 10000
 
+// First replies go first. A person who just scanned the QR code has had
+// nothing yet, while those in their checks can be told, with each tap,
+// how long the next question takes (the busy notice); a first message has
+// no such notice. So every newcomerEvery-th overall slot further than
+// heldNear ahead is held for the first message of a chat the pacer does
+// not know: a newcomer's first reply comes within about heldNear however
+// long the queue, and when no newcomer comes, the held slots are taken by
+// whoever books once they are near.
+const (
+	newcomerEvery = 2
+	heldNear      = time.Second
+)
+
 // pacer keeps outgoing messages within Telegram's limits, first come first
-// served. Each message books the earliest send time its chat's allowance
+// served (but see newcomerEvery). Each message books the earliest send time its chat's allowance
 // and the overall rate allow, in the order messages ask: a chat whose turn
 // comes waits for nobody who asked after it, and nobody waits for a chat
 // that must hold back for its own limit (the overall time slots it does
@@ -149,6 +162,7 @@ func (p *pacer) take(chat int64, keep bool) booking {
 		b = p.group
 	}
 	a := p.chats[chat]
+	newcomer := a == nil && chat > 0
 	if a == nil {
 		a = &allowance{at: now, tokens: float64(b.burst)}
 	}
@@ -167,8 +181,11 @@ func (p *pacer) take(chat int64, keep bool) booking {
 	if p.every > 0 {
 		p.sweep(now)
 		slot = (at.UnixNano() + int64(p.every) - 1) / int64(p.every)
+		near := now.Add(heldNear).UnixNano()
 		for {
-			if _, taken := p.booked[slot]; !taken {
+			_, taken := p.booked[slot]
+			held := !newcomer && slot%newcomerEvery == 0 && slot*int64(p.every) > near
+			if !taken && !held {
 				break
 			}
 			slot++
