@@ -133,7 +133,7 @@ func (s *Server) getUpdates(r *http.Request, p params) (any, *apiError) {
 			return nil, &apiError{code: 409, description: errWebhookActive}
 		case s.updates.pollGen != gen:
 			s.mu.Unlock()
-			return nil, &apiError{code: 409, description: errTerminated, noRecord: r.Context().Err() != nil}
+			return nil, &apiError{code: 409, description: errTerminated, noRecord: clientGone(r)}
 		}
 		result := s.readyUpdates(offset, int(limit))
 		if len(result) > 0 || expired {
@@ -227,3 +227,23 @@ func (q *updateQueue) uncount(u *queuedUpdate) {
 
 // clear drops every queued update.
 func (q *updateQueue) clear() { q.items, q.perChat = nil, nil }
+
+// clientGone reports whether the client of a long poll that a newer one
+// ends has gone away: then the 409 reaches nobody and is no conflict (a
+// bot that stopped, then confirmed its last updates with one more
+// getUpdates, as a restart does). The server notices a closed connection
+// a moment after the client closed it: that moment is allowed for.
+func clientGone(r *http.Request) bool {
+	t := time.NewTimer(goneGrace)
+	defer t.Stop()
+	select {
+	case <-r.Context().Done():
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// goneGrace is how long a poll ended by a newer one waits to see whether
+// its client has gone.
+const goneGrace = 100 * time.Millisecond
