@@ -133,8 +133,8 @@ func TestPacerIsFairAndKeepsTheLimits(t *testing.T) {
 		}
 	}
 	last := others[len(others)-1].Sub(t0)
-	if last > 4200*time.Millisecond || last < 3500*time.Millisecond {
-		t.Errorf("the 125th message overall goes at %v, want about 125/30 s", last)
+	if last > 4400*time.Millisecond || last < 3500*time.Millisecond {
+		t.Errorf("the 125th message overall goes at %v, want about 125/30 s (with the window guard's margin)", last)
 	}
 	// What a new chat would wait is what the queue says.
 	if d := p.expected(999); d < last || d > last+100*time.Millisecond {
@@ -165,7 +165,7 @@ func TestPacerWindowGuard(t *testing.T) {
 		t.Errorf("a 31st send with 30 in flight: wait %v", d)
 	}
 	for range 30 {
-		p.sent()
+		p.sent(0)
 	}
 	c.t = c.t.Add(time.Second)
 	if d := p.admit(); d != windowMargin {
@@ -242,5 +242,48 @@ func TestNewcomersGoFirst(t *testing.T) {
 	}
 	if late > 0 {
 		t.Errorf("%d replies booked after others went before them beyond the near second", late)
+	}
+}
+
+// TestPacerBooksWhatTheGuardLets: the booked times never ask for more
+// than the window guard lets through (30 per second plus its margin plus a
+// call's usual time), so that booked times hold and nobody's turn is
+// taken by whoever wakes first; slower calls leave more slots empty.
+func TestPacerBooksWhatTheGuardLets(t *testing.T) {
+	for _, took := range []time.Duration{0, 100 * time.Millisecond} {
+		p, _ := newTestPacer(defaultLimits)
+		for range 50 {
+			p.sent(took) // the usual call time, learnt
+		}
+		p.inFlight = 0
+		var at []time.Time
+		for chat := int64(1); chat <= 300; chat++ {
+			at = append(at, p.book(chat).at)
+		}
+		window := time.Second + windowMargin + took
+		if n := maxInWindow(at, window); n > 30 {
+			t.Errorf("calls taking %v: %d booked within %v, more than the guard lets through", took, n, window)
+		}
+		if n := maxInWindow(at, window); n < 27 {
+			t.Errorf("calls taking %v: only %d booked within %v: slots wasted", took, n, window)
+		}
+	}
+}
+
+// TestPacerWithVerySlowCalls: calls slower than a second leave the pacer
+// free slots still (no endless search), and the guard holds the rest.
+func TestPacerWithVerySlowCalls(t *testing.T) {
+	p, c := newTestPacer(defaultLimits)
+	p.book(1)
+	c.t = c.t.Add(time.Minute) // chat 1 is known now
+	for range 50 {
+		p.sent(5 * time.Second)
+	}
+	p.inFlight = 0
+	for range 10 {
+		p.book(1)
+	}
+	if bk := p.book(2); bk.at.Before(c.t) {
+		t.Errorf("booked in the past: %v", bk.at)
 	}
 }

@@ -85,6 +85,7 @@ type pacer struct {
 	// of the last second returned, oldest first.
 	inFlight int
 	returned []time.Time
+	took     time.Duration // a call's usual time, leaving to returning (moving average)
 	global   int
 }
 
@@ -134,6 +135,26 @@ func (p *pacer) expected(chat int64) time.Duration {
 	return p.take(chat, false).at.Sub(p.now())
 }
 
+// restEvery says which overall slots stay empty (every restEvery-th; 0
+// for none) so that the booked times hold: the window guard (admit) lets
+// global messages go per second, margin and a call's time included, so
+// the slots beyond that rate would only make every later message late
+// (and give the order of sending to whichever sender wakes first). Call
+// with mu held.
+func (p *pacer) restEvery() int64 {
+	// A window of the guard's length touches n slots; at most global of
+	// them may be used, so every run of n slots needs n-global rests.
+	window := time.Second + windowMargin + p.took
+	n := int64(math.Ceil(float64(window) / float64(p.every)))
+	if over := n - int64(p.global); over > 0 {
+		// At least 3: with the held slots (every second one), ordinary
+		// messages keep some. Calls slower than that allows are held back
+		// by the guard itself.
+		return max(n/over, newcomerEvery+1)
+	}
+	return 0
+}
+
 // backlog is how long a message to a chat with nothing queued would wait
 // now: how far ahead the overall send queue is booked.
 func (p *pacer) backlog() time.Duration {
@@ -145,8 +166,9 @@ func (p *pacer) backlog() time.Duration {
 	now := p.now()
 	p.sweep(now)
 	slot := (now.UnixNano() + int64(p.every) - 1) / int64(p.every)
+	rest := p.restEvery()
 	for {
-		if _, taken := p.booked[slot]; !taken {
+		if _, taken := p.booked[slot]; !taken && (rest == 0 || slot%rest != 1) {
 			break
 		}
 		slot++
@@ -182,10 +204,11 @@ func (p *pacer) take(chat int64, keep bool) booking {
 		p.sweep(now)
 		slot = (at.UnixNano() + int64(p.every) - 1) / int64(p.every)
 		near := now.Add(heldNear).UnixNano()
+		rest := p.restEvery()
 		for {
 			_, taken := p.booked[slot]
 			held := !newcomer && slot%newcomerEvery == 0 && slot*int64(p.every) > near
-			if !taken && !held {
+			if !taken && !held && (rest == 0 || slot%rest != 1) {
 				break
 			}
 			slot++
@@ -270,7 +293,8 @@ func (p *pacer) wait(ctx context.Context, chat int64) (sent func(), err error) {
 	for {
 		d := p.admit()
 		if d <= 0 {
-			return p.sent, nil
+			start := p.now()
+			return func() { p.sent(p.now().Sub(start)) }, nil
 		}
 		if !sleep(ctx, d) {
 			return nil, ctx.Err()
@@ -302,10 +326,12 @@ func (p *pacer) admit() time.Duration {
 	return 5 * time.Millisecond // all in flight: one returns soon
 }
 
-// sent notes that a message's call returned (admit counted it in flight).
-func (p *pacer) sent() {
+// sent notes that a message's call returned after took (admit counted it
+// in flight).
+func (p *pacer) sent(took time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.took = (9*p.took + took) / 10
 	p.inFlight--
 	p.returned = append(p.returned, p.now())
 }
