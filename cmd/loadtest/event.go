@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -31,6 +32,23 @@ type watch struct {
 	sends    []time.Time // arrivals of sendMessage and editMessageText
 	tooMany  atomic.Int64
 	overflow atomic.Int64 // calls a person's channel had no room for
+}
+
+// delivered hands a webhook delivery to the person whose chat it is
+// about, as a pseudo-call "delivered" (Code 200 when the bot took it, 503
+// when it refused it).
+func (w *watch) delivered(d tgfake.Delivery) {
+	code := http.StatusServiceUnavailable
+	if d.OK {
+		code = http.StatusOK
+	}
+	if ch, ok := w.chats.Load(d.ChatID); ok {
+		select {
+		case ch.(chan tgfake.Call) <- tgfake.Call{Method: "delivered", ChatID: d.ChatID, Code: code, Arrived: d.Queued, Done: d.At}:
+		default:
+			w.overflow.Add(1)
+		}
+	}
 }
 
 func (w *watch) observe(c tgfake.Call) {
@@ -77,6 +95,8 @@ type crowdResult struct {
 	done       int
 	first      []time.Duration // /start -> the first message
 	screens    []time.Duration // tap or typed answer -> the next screen
+	reached    []time.Duration // tap or typed answer -> the bot took its update (webhook 200)
+	refusals   int             // deliveries of people's updates the bot refused
 	answers    []time.Duration // tap -> its callback answer
 	taps       int
 	busy       int // taps answered with the busy notice
@@ -118,8 +138,8 @@ func (c *crowd) person(ctx context.Context, e *env, w *watch, i int, flood bool)
 	calls := make(chan tgfake.Call, 256)
 	w.chats.Store(chat.ID, calls)
 	defer w.chats.Delete(chat.ID)
-	var first, screens, answers []time.Duration
-	var taps, busy, lost, stuck int
+	var first, screens, answers, reached []time.Duration
+	var taps, busy, lost, stuck, refusals int
 	var stuckTexts []string
 	done := false
 	defer func() {
@@ -133,6 +153,8 @@ func (c *crowd) person(ctx context.Context, e *env, w *watch, i int, flood bool)
 		r.first = append(r.first, first...)
 		r.screens = append(r.screens, screens...)
 		r.answers = append(r.answers, answers...)
+		r.reached = append(r.reached, reached...)
+		r.refusals += refusals
 		r.taps += taps
 		r.busy += busy
 		r.lost += lost
@@ -151,6 +173,10 @@ func (c *crowd) person(ctx context.Context, e *env, w *watch, i int, flood bool)
 			select {
 			case call := <-calls:
 				switch {
+				case call.Method == "delivered" && call.Code != 200:
+					refusals++
+				case call.Method == "delivered":
+					reached = append(reached, call.Done.Sub(began))
 				case call.Code != 200:
 				case call.Method == "answercallbackquery" && call.QueryID == query:
 					answers = append(answers, call.Done.Sub(began))
@@ -233,7 +259,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // messages over its limits, and refused webhook deliveries retried for
 // minutes.
 func eventFakeOptions(o options, w *watch, firstUser int64) []tgfake.Option {
-	return []tgfake.Option{tgfake.WithEnforcedRateLimits(), tgfake.WithCallObserver(w.observe),
+	return []tgfake.Option{tgfake.WithEnforcedRateLimits(), tgfake.WithCallObserver(w.observe), tgfake.WithDeliveryObserver(w.delivered),
 		tgfake.WithWebhookRetryFor(10*time.Minute, 500*time.Millisecond, o.retryMax),
 		tgfake.WithFirstUserID(firstUser)}
 }
@@ -373,6 +399,7 @@ func printCrowd(r *crowdResult, lostAfter time.Duration) {
 	fmt.Printf("  tap or typed answer -> next screen  %s\n", dist(r.screens))
 	fmt.Printf("  /start -> first message          %s; over 2s: %d\n", dist(r.first), over(r.first, 2*time.Second))
 	fmt.Printf("  tap -> its callback answer       %s; over 2s: %d\n", dist(r.answers), over(r.answers, 2*time.Second))
+	fmt.Printf("  update -> taken by the bot (webhook 200)  %s; deliveries refused %d\n", dist(r.reached), r.refusals)
 	fmt.Printf("  busy notices                     %d of %d taps\n", r.busy, r.taps)
 	fmt.Printf("  lost (no next screen within %s) %d; stuck (a toast other than busy on a valid tap) %d %q\n", lostAfter, r.lost, r.stuck, r.stuckTexts)
 }

@@ -49,3 +49,21 @@ func (s *Server) observeCall(method string, p params, code int, arrived time.Tim
 	}
 	s.observe(c)
 }
+
+// Delivery is one attempt to POST an update to the webhook.
+type Delivery struct {
+	UpdateID int64
+	ChatID   int64 // 0 when unknown (InjectUpdate)
+	OK       bool  // the webhook answered 2xx
+	Attempt  int   // 1 for the first
+	Queued   time.Time
+	At       time.Time // the webhook's answer came
+}
+
+// WithDeliveryObserver calls f after each webhook delivery attempt, on
+// the delivery's goroutine and without the fake's lock: a load tool tells
+// from it how long an update waited in the fake (refused, or behind
+// others) before the bot took it.
+func WithDeliveryObserver(f func(Delivery)) Option {
+	return func(s *Server) { s.observeHook = f }
+}

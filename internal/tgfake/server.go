@@ -50,6 +50,7 @@ type Server struct {
 	hookFor     time.Duration // with WithWebhookRetryFor: retry this long, whatever the attempts
 	hookMaxWait time.Duration // longest wait between two attempts
 	observe     func(Call)
+	observeHook func(Delivery)
 	callbackTTL time.Duration
 	ctx         context.Context // cancelled by Close; bounds webhook POSTs
 	cancel      context.CancelFunc

@@ -20,6 +20,7 @@ type queuedUpdate struct {
 	retryAt  time.Time       // no webhook retry before this
 	inFlight bool            // being POSTed to the webhook now
 	refused  time.Time       // first failed delivery (zero while none failed)
+	queued   time.Time
 	chat     *chatCount      // the chat's queued updates; nil when chatID is 0
 }
 
@@ -49,7 +50,7 @@ func (s *Server) enqueue(chatID int64, kind string, payload any) int {
 	if err != nil {
 		panic("tgfake: marshal update: " + err.Error()) // our own types always marshal
 	}
-	s.updates.push(&queuedUpdate{id: id, chatID: chatID, kind: kind, body: body})
+	s.updates.push(&queuedUpdate{id: id, chatID: chatID, kind: kind, body: body, queued: time.Now()})
 	s.stats.UpdatesQueued++
 	s.broadcast()
 	return int(id)

@@ -304,7 +304,9 @@ func TestWebhookRetryFor(t *testing.T) {
 	}))
 	defer hook.Close()
 	calls := make(chan Call, 10)
-	srv := New(WithWebhookRetryFor(time.Minute, time.Millisecond, 4*time.Millisecond), WithCallObserver(func(c Call) { calls <- c }))
+	var deliveries []Delivery
+	srv := New(WithWebhookRetryFor(time.Minute, time.Millisecond, 4*time.Millisecond), WithCallObserver(func(c Call) { calls <- c }),
+		WithDeliveryObserver(func(d Delivery) { mu.Lock(); deliveries = append(deliveries, d); mu.Unlock() }))
 	defer srv.Close()
 	chat := srv.NewPrivateChat("id")
 	other := srv.NewPrivateChat("en")
@@ -322,6 +324,22 @@ func TestWebhookRetryFor(t *testing.T) {
 	mu.Unlock()
 	if !slices.Equal(got, []string{"first", "second"}) || srv.Stats().WebhookDropped != 0 {
 		t.Fatalf("chat's updates delivered as %v (dropped %d)", got, srv.Stats().WebhookDropped)
+	}
+	mu.Lock()
+	ok, retried := 0, false
+	for _, d := range deliveries {
+		if d.At.Before(d.Queued) || d.Attempt < 1 {
+			t.Errorf("delivery %+v", d)
+		}
+		if d.OK {
+			ok++
+			retried = retried || d.Attempt > 1
+		}
+	}
+	n := len(deliveries)
+	mu.Unlock()
+	if n != refusals+3 || ok != 3 || !retried {
+		t.Fatalf("observed %d deliveries, %d accepted, one after a refusal: %v; want %d, 3, true", n, ok, retried, refusals+3)
 	}
 	if code, r := post(t, srv, "sendMessage", map[string]string{"chat_id": strconv.FormatInt(chat.ID, 10), "text": "q",
 		"reply_markup": `{"inline_keyboard":[[{"text":"a","callback_data":"a"}]]}`}); code != 200 {

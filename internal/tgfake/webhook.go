@@ -146,6 +146,10 @@ func (s *Server) webhookWorker() {
 		go func() {
 			defer running.Done()
 			err := s.postUpdate(target, secret, item.body)
+			if s.observeHook != nil {
+				s.observeHook(Delivery{UpdateID: item.id, ChatID: item.chatID, OK: err == nil,
+					Attempt: item.attempts + 1, Queued: item.queued, At: time.Now()})
+			}
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.recordDelivery(item.id, err)
