@@ -20,7 +20,7 @@ type queuedUpdate struct {
 	retryAt  time.Time       // no webhook retry before this
 	inFlight bool            // being POSTed to the webhook now
 	refused  time.Time       // first failed delivery (zero while none failed)
-	queued   time.Time
+	queued   time.Time       // when it was queued
 	chat     *chatCount      // the chat's queued updates; nil when chatID is 0
 }
 
