@@ -225,7 +225,10 @@ func TestRoomCountsWhatIsInHand(t *testing.T) {
 		{"a message from a campaign link, 400 in hand", msg("/start fair-id"), 400, true},
 		{"a forged payload, 400 in hand", msg("/start not a payload!"), 400, false},
 		{"a tap, 400 in hand", tap, 400, true},
+		{"a typed answer from a chat in a check, 400 in hand",
+			&models.Update{Message: &models.Message{Text: "2", Chat: models.Chat{ID: 6}}}, 400, true},
 	}
+	e.bot.limit.book(6) // the bot wrote to chat 6: it is in a check
 	for _, tt := range tests {
 		if got := e.bot.room(tt.u, tt.inHand); got != tt.want {
 			t.Errorf("%s: room %v, want %v", tt.name, got, tt.want)

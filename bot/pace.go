@@ -155,6 +155,15 @@ func (p *pacer) restEvery() int64 {
 	return 0
 }
 
+// knows reports whether the pacer has written to chat lately (it keeps
+// chats until their allowance is full again and the map is large).
+func (p *pacer) knows(chat int64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, ok := p.chats[chat]
+	return ok
+}
+
 // backlog is how long a message to a chat with nothing queued would wait
 // now: how far ahead the overall send queue is booked.
 func (p *pacer) backlog() time.Duration {

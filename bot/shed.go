@@ -43,7 +43,8 @@ func WithBackpressure(maxInHand int, maxBacklog time.Duration) Option {
 }
 
 // room says whether an update below the in-hand bound may be taken now.
-// A tap in a check under way is: the bound alone limits taps. A first
+// A tap, or a message from a chat the bot has written to lately (a typed
+// answer in a check under way), is: the bound alone limits them. A first
 // message that comes from a campaign link (`/start PAYLOAD`, what the QR
 // code at an event sends) is too, so that a flood of bare messages does
 // not shut out the hall. Other messages are refused while the sends
@@ -53,8 +54,9 @@ func (b *Bot) room(u *models.Update, inHand int) bool {
 	if u.CallbackQuery != nil {
 		return true
 	}
-	if m := u.Message; m != nil && strings.HasPrefix(m.Text, "/start ") && campaign.ValidPayload(strings.TrimSpace(m.Text[len("/start "):])) {
-		return true
+	if m := u.Message; m != nil && (b.limit.knows(m.Chat.ID) ||
+		strings.HasPrefix(m.Text, "/start ") && campaign.ValidPayload(strings.TrimSpace(m.Text[len("/start "):]))) {
+		return true // a typed answer in a check under way, or a campaign link
 	}
 	return b.limit.backlog()+time.Duration(inHand)*b.limit.every < b.maxBacklog
 }
