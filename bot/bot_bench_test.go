@@ -24,7 +24,7 @@ import (
 // decode the JSON, queue it for its chat, load the session, step, save,
 // render, and make the Bot API calls (answerCallbackQuery, editMessageText,
 // sendMessage for a tap). The Bot API is an in-memory stub, so the figure
-// is the bot's own cost plus Redis; internal/tgfake over loopback is what
+// is the bot's own cost plus Redis; internal/testkit/tgfake over loopback is what
 // cmd/loadtest uses. Each iteration is the next action of a user tapping
 // the first answer of every question; at the verdict a new chat starts.
 func BenchmarkWebhookUpdate(b *testing.B) {

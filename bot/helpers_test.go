@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 )
 
 // progress counts the updates the bot has finished handling, per chat.

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 )
 
 // TestNonTextMessagesGetTheReprompt: a photo, a sticker or a voice note in

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 )
 
 // TestRateLimitsHold runs the bot with its real default limits against a

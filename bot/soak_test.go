@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 	"github.com/selfcheck-id/selfcheck/session"
 )
 

@@ -12,8 +12,8 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/flows"
-	"github.com/selfcheck-id/selfcheck/internal/golden"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/golden"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
 

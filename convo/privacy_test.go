@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 )
 
 // TestPrivacySaysWhatIsKept: /privacy in the shipped messages names

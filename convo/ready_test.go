@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 )
 
 // faultHook makes the client fail the commands refuse returns an error

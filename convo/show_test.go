@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 	"github.com/selfcheck-id/selfcheck/session"
 )
 

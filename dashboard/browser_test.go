@@ -26,8 +26,8 @@ import (
 	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/dashboard"
 	"github.com/selfcheck-id/selfcheck/flows"
-	"github.com/selfcheck-id/selfcheck/internal/browsertest"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/browsertest"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 	"github.com/selfcheck-id/selfcheck/stats"
 )
 

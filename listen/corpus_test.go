@@ -12,7 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/selfcheck-id/selfcheck/flows"
-	"github.com/selfcheck-id/selfcheck/internal/golden"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/golden"
 	"github.com/selfcheck-id/selfcheck/listen"
 )
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/golden"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/golden"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 	"github.com/selfcheck-id/selfcheck/terminal"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 )
 
 // BenchmarkVerdictPage serves the longest page, a verdict, to a visitor

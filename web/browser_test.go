@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/selfcheck-id/selfcheck/internal/browsertest"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/browsertest"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
 

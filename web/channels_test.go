@@ -17,8 +17,8 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/bot"
 	"github.com/selfcheck-id/selfcheck/flows"
-	"github.com/selfcheck-id/selfcheck/internal/golden"
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/golden"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 	"github.com/selfcheck-id/selfcheck/terminal"
 )
 

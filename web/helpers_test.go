@@ -13,7 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 )
 
 // newServer serves the shipped flows on a fresh miniredis.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/flows"
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 )
 
 // updateTimeout bounds the wait for one update's reply; maxAnswers bounds

@@ -13,7 +13,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/bot"
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 	"github.com/selfcheck-id/selfcheck/locales"
 )
 

@@ -17,7 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 )
 
 // env is what one measured bot runs against: a fresh fake Bot API, a

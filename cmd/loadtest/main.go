@@ -1,5 +1,5 @@
 // Command loadtest measures the Telegram bot under load, in one process and
-// without the network: it starts the fake Bot API (internal/tgfake), runs the
+// without the network: it starts the fake Bot API (internal/testkit/tgfake), runs the
 // real bot in webhook mode against it, drives simulated users through whole
 // checks and reports throughput, latency, Redis and Bot API calls per update
 // and memory. In the same run and harness it measures a bare baseline bot

@@ -12,7 +12,7 @@ import (
 
 	"github.com/selfcheck-id/selfcheck/bot"
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/tgfake"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 	"github.com/selfcheck-id/selfcheck/metrics"
 	"github.com/selfcheck-id/selfcheck/session"
 	"github.com/selfcheck-id/selfcheck/stats"

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/selfcheck-id/selfcheck/internal/golden"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/golden"
 )
 
 // TestREADMEConfigTable: the README's configuration table is the one made

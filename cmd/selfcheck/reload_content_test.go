@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 )
 
 // TestReloadRefusesBrokenMessages: a reload whose messages hold more than

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/selfcheck-id/selfcheck/convo"
-	"github.com/selfcheck-id/selfcheck/internal/testcore"
+	"github.com/selfcheck-id/selfcheck/internal/testkit/testcore"
 )
 
 // copyDir copies the YAML files of src into a new temporary directory.

@@ -3,7 +3,7 @@
 // character outside the Basic Multilingual Plane counts two. Counting runes
 // instead lets a text through that Telegram refuses.
 //
-// internal/tgfake keeps its own copy of these numbers on purpose: it is
+// internal/testkit/tgfake keeps its own copy of these numbers on purpose: it is
 // the oracle the bot is tested against, written from the Bot API's
 // documentation, and a mistake here must not be copied into it.
 package tglimit

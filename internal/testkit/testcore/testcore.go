@@ -23,7 +23,7 @@ import (
 // load the same from a test in any package.
 var root = func() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }()
 
 // Mini is the small fixture flow (flows/testdata/mini) with its messages:
