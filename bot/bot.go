@@ -63,10 +63,12 @@ type Bot struct {
 	groups   groupNotices
 	queries  queryAnswers // callback queries answered, see answerEarly and onButton
 	shown    shownScreens // what the latest in-place edit of each chat showed
-	taken    atomic.Int64 // the last update id long polling handed over (see confirm)
-	apiURL   string       // the Bot API server, for confirm
-	client   tg.HttpClient
-	shed     *shedLog
+	// busyAnswers bounds the busy notices under way (see answerBusy).
+	busyAnswers chan struct{}
+	taken       atomic.Int64 // the last update id long polling handed over (see confirm)
+	apiURL      string       // the Bot API server, for confirm
+	client      tg.HttpClient
+	shed        *shedLog
 	// sleep waits out a retry's backoff or retry_after (a seam: tests
 	// record the waits instead of spending them).
 	sleep func(ctx context.Context, d time.Duration) bool
@@ -156,6 +158,7 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	b := &Bot{core: core, log: cfg.log, username: cfg.username, retry: cfg.retry, limit: newPacer(cfg.limits, time.Now), rec: cfg.rec,
 		admins: cfg.admins, report: cfg.report, token: token}
 	b.maxBacklog = cfg.maxBacklog
+	b.busyAnswers = make(chan struct{}, maxBusyAnswers)
 	b.sleep = sleep
 	b.shed = &shedLog{log: b.log, rec: b.rec}
 	b.chats = newDispatcher(b.process)
@@ -163,11 +166,13 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	b.chats.room = b.room
 	b.chats.waiting = b.answerEarly
 	b.chats.dropped = func(*models.Update) { b.shed.add(shedChatQueue) }
-	b.chats.abandoned = func(u *models.Update) {
-		// Its reply will not come: the chat's next request shows where
-		// it is (see convo.Core.MarkUnsent).
-		b.shed.add(shedAbandoned)
-		if chat := chatOf(u); chat > 0 {
+	b.chats.abandoned = func(chat int64, n int) {
+		// Their replies will not come: the chat's next request shows
+		// where it is (see convo.Core.MarkUnsent). Once per chat.
+		for range n {
+			b.shed.add(shedAbandoned)
+		}
+		if chat > 0 {
 			b.markUnsent(chat)
 		}
 	}

@@ -26,8 +26,8 @@ const earlyAfter = 2
 // later (see offer and wait).
 type dispatcher struct {
 	handle    func(context.Context, *models.Update)
-	dropped   func(*models.Update) // an update dropped from a full chat queue
-	abandoned func(*models.Update) // an update dropped at shutdown
+	dropped   func(*models.Update)    // an update dropped from a full chat queue
+	abandoned func(chat int64, n int) // n updates of chat dropped at shutdown
 	// waiting is called for an update that has to wait behind several
 	// earlier ones of its chat (earlyAfter or more queued, besides the
 	// one in hand); it must not block. A button press is answered there
@@ -56,7 +56,7 @@ type dispatcher struct {
 
 func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {
 	work, stop := context.WithCancel(context.Background())
-	return &dispatcher{handle: handle, dropped: func(*models.Update) {}, abandoned: func(*models.Update) {},
+	return &dispatcher{handle: handle, dropped: func(*models.Update) {}, abandoned: func(int64, int) {},
 		waiting: func(context.Context, *models.Update) {}, queues: map[int64][]*models.Update{},
 		freed: make(chan struct{}), work: work, stopWork: stop}
 }
@@ -173,9 +173,7 @@ func (d *dispatcher) drain(ctx context.Context, chat int64) {
 			delete(d.queues, chat)
 			d.done(len(q))
 			d.mu.Unlock()
-			for _, u := range q {
-				d.abandoned(u)
-			}
+			d.abandoned(chat, len(q))
 			return
 		}
 		u := q[0]

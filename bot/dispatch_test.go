@@ -59,7 +59,7 @@ func TestDispatcherShutdownCancelsAfterGrace(t *testing.T) {
 		handled.Add(1)
 		<-ctx.Done() // waits as a rate limit would, until cancelled
 	})
-	d.abandoned = func(*models.Update) { dropped.Add(1) }
+	d.abandoned = func(_ int64, n int) { dropped.Add(int64(n)) }
 	for range 5 {
 		d.add(&models.Update{Message: &models.Message{Chat: models.Chat{ID: 7}}})
 	}

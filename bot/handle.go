@@ -401,10 +401,28 @@ func (b *Bot) answerBusy(ctx context.Context, u *models.Update) {
 	if q == nil || !b.queries.early(q.ID, time.Now()) {
 		return
 	}
+	select {
+	case b.busyAnswers <- struct{}{}:
+	default:
+		return // enough of them under way: this tap's spinner runs until it is delivered again
+	}
 	secs := int(math.Ceil(max(b.limit.expected(chatOf(u)), busyAfter).Seconds()))
 	toast := b.core.Content().Msgs.Text(locales.Match(q.From.LanguageCode), locales.Busy, false, map[string]any{"N": secs})
-	go b.answer(context.WithoutCancel(ctx), q.ID, toast)
+	go func() {
+		defer func() { <-b.busyAnswers }()
+		// One attempt, unpaced and unretried: this runs when the bot is
+		// flooded, and a late answer is refused anyway.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, err := b.api.AnswerCallbackQuery(actx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: toast}); err != nil {
+			b.log.Debug("answerCallbackQuery (busy)", "err", Redact(err, b.token))
+		}
+	}()
 }
+
+// maxBusyAnswers bounds the busy notices being sent at once for refused
+// taps (each a goroutine and a Bot API call).
+const maxBusyAnswers = 64
 
 // busyAfter is the wait for the next message past which a tap's answer
 // says that many people are checking: a spinner that stops with nothing
@@ -431,7 +449,7 @@ func (b *Bot) busyNotice(chat int64, lang string) string {
 func (b *Bot) deliver(ctx context.Context, chatID int64, pressed int, resp convo.Response) {
 	if resp.InPlace && pressed != 0 {
 		mark := shownMark(pressed, resp.Replies[0], resp.Trail)
-		if b.shown.is(chatID, mark) {
+		if resp.Resent && b.shown.is(chatID, mark) {
 			return // a double tap: the message shows this screen already
 		}
 		err := b.edit(ctx, chatID, pressed, resp.Replies[0], resp.Trail, true)

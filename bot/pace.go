@@ -65,11 +65,12 @@ const (
 )
 
 // pacer keeps outgoing messages within Telegram's limits, first come first
-// served (but see newcomerEvery). Each message books the earliest send time its chat's allowance
-// and the overall rate allow, in the order messages ask: a chat whose turn
-// comes waits for nobody who asked after it, and nobody waits for a chat
-// that must hold back for its own limit (the overall time slots it does
-// not need stay free). Booking also tells how long a new message would
+// served, but for newcomers (see newcomerEvery). Each message books the
+// earliest send time its chat's allowance and the overall rate allow, in
+// the order messages ask: nobody waits for a chat that must hold back for
+// its own limit (the overall time slots it does not need stay free). A
+// message that asks late may take a held slot once it is near, ahead of
+// one that asked earlier and was booked beyond the held ones. Booking also tells how long a new message would
 // wait, which the bot says to people when it is long.
 type pacer struct {
 	now   func() time.Time
@@ -106,7 +107,7 @@ func newPacer(r rateLimits, now func() time.Time) *pacer {
 	if r.global > 0 {
 		// Rounded up: 31 slots must not fit in one second.
 		p.every = time.Duration(math.Ceil(float64(time.Second) / r.global))
-		p.global = int(r.global)
+		p.global = max(int(r.global), 1)
 	}
 	if r.perChat > 0 {
 		p.chat = bucket{every: time.Duration(float64(time.Second) / r.perChat), burst: max(r.burst, 1)}
@@ -155,8 +156,9 @@ func (p *pacer) restEvery() int64 {
 	return 0
 }
 
-// knows reports whether the pacer has written to chat lately (it keeps
-// chats until their allowance is full again and the map is large).
+// knows reports whether the pacer has written to chat since it started
+// (or since it last forgot chats whose allowance was full again, when the
+// map reached maxPacedChats).
 func (p *pacer) knows(chat int64) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -253,8 +255,8 @@ func (a *allowance) refill(t time.Time, b bucket) float64 {
 // sweep drops slots that are past. Call with mu held.
 func (p *pacer) sweep(now time.Time) {
 	nowSlot := now.UnixNano() / int64(p.every)
-	if nowSlot-p.swept < int64(time.Second/p.every) && len(p.booked) < 4*p.global+64 {
-		return
+	if nowSlot-p.swept < int64(time.Second/p.every) {
+		return // once a second: the map holds at most the queue booked ahead
 	}
 	for s := range p.booked {
 		if s < nowSlot {

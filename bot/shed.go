@@ -58,7 +58,14 @@ func (b *Bot) room(u *models.Update, inHand int) bool {
 		strings.HasPrefix(m.Text, "/start ") && campaign.ValidPayload(strings.TrimSpace(m.Text[len("/start "):]))) {
 		return true // a typed answer in a check under way, or a campaign link
 	}
-	return b.limit.backlog()+time.Duration(inHand)*b.limit.every < b.maxBacklog
+	return b.queued(inHand) < b.maxBacklog
+}
+
+// queued is how long a new person's first message would wait with inHand
+// updates held: the sends booked ahead, and about one send for each update
+// in hand (they book when handled).
+func (b *Bot) queued(inHand int) time.Duration {
+	return b.limit.backlog() + time.Duration(inHand)*b.limit.every
 }
 
 // shedInterval is how often refused or dropped updates are logged: as
@@ -121,10 +128,4 @@ func (s *shedLog) flushLocked() {
 // queue booked ahead, and the updates in hand not yet booked (each about
 // one message at the overall rate). A campaign link's redirect sends a
 // new person to the bot with the least (see package fleet).
-func (b *Bot) Load() time.Duration {
-	d := b.limit.backlog()
-	if b.limit.every > 0 {
-		d += time.Duration(b.chats.held()) * b.limit.every
-	}
-	return d
-}
+func (b *Bot) Load() time.Duration { return b.queued(b.chats.held()) }

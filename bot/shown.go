@@ -10,8 +10,10 @@ import (
 // shownScreens remembers, in memory, what each chat's latest in-place edit
 // put in which message, so that a double tap (whose screen the core sends
 // again, see convo.Response.Resent) costs no Bot API call, and no 400
-// "message is not modified". Another replica or a restart forgets it: then
-// the edit is made, and its 400 is harmless.
+// "message is not modified". It is consulted for re-sent screens only: any
+// other change is made whatever it remembers (another replica may have
+// edited the message since); a re-sent screen it does not remember is
+// edited, and a 400 then is harmless.
 type shownScreens struct {
 	mu    sync.Mutex
 	marks map[int64]uint64

@@ -43,7 +43,7 @@ func (s Spaced) MarkUnsent(ctx context.Context, chatID int64) error {
 }
 
 // maxUnsure bounds the chats remembered in memory as unsure. Past it the
-// oldest memory goes: storage keeps the mark too, and the rest is a
+// memory starts over: storage keeps the mark too, and the rest is a
 // convenience for when storage failed.
 const maxUnsure = 4096
 

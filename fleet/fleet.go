@@ -145,7 +145,7 @@ func (f *Fleet) Pick(ctx context.Context) string {
 		}
 	}
 	slices.Sort(near)
-	return near[int(f.turn.Add(1)-1)%len(near)]
+	return near[(f.turn.Add(1)-1)%uint64(len(near))]
 }
 
 // Handler serves GET /go/ and /go/PAYLOAD: a redirect to the deep link of

@@ -57,7 +57,8 @@ func parseRateLimits(v string) (rateLimits, error) {
 	g, err1 := strconv.ParseFloat(strings.TrimSpace(f[0]), 64)
 	c, err2 := strconv.ParseFloat(strings.TrimSpace(f[1]), 64)
 	b, err3 := strconv.Atoi(strings.TrimSpace(f[2]))
-	if err := errors.Join(err1, err2, err3); err != nil || b < 1 {
+	if err := errors.Join(err1, err2, err3); err != nil || b < 1 || b > 100 ||
+		!(g >= 1 && g <= 10000) || !(c >= 0.01 && c <= 1000) { // also refuses NaN and Inf
 		return rateLimits{}, fmt.Errorf("rate limits %q: want GLOBAL,PER_CHAT,BURST (e.g. 30,1,4) or off", v)
 	}
 	return rateLimits{global: g, perChat: c, burst: b}, nil
@@ -235,7 +236,7 @@ func newBots(ctx context.Context, cfg *Config, core *convo.Core, log *slog.Logge
 		}
 		// The first bot keeps the chats it had alone; each other one has
 		// its own, by its bot id (the token's part before the colon): keep
-		// the order of the tokens, adding new ones at the end.
+		// the first token first.
 		var c bot.Core = core
 		if i > 0 {
 			id, _, _ := strings.Cut(token, ":")
@@ -253,15 +254,21 @@ func newBots(ctx context.Context, cfg *Config, core *convo.Core, log *slog.Logge
 	return bots, nil
 }
 
-// pollAll long-polls every bot until ctx ends.
+// pollAll long-polls every bot until ctx ends. A bot that fails stops
+// them all: the redirect would go on sending people to it.
 func pollAll(ctx context.Context, bots []*bot.Bot) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	errs := make(chan error, len(bots))
 	for _, b := range bots {
 		go func() { errs <- b.Poll(ctx) }()
 	}
 	var err error
 	for range bots {
-		err = errors.Join(err, <-errs)
+		if e := <-errs; e != nil {
+			err = errors.Join(err, e)
+			cancel()
+		}
 	}
 	return err
 }

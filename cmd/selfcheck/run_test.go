@@ -648,6 +648,9 @@ func TestRunFlagErrors(t *testing.T) {
 		{[]string{"run", "--token", "1:x", "--log-level", "loud"}, "LOG_LEVEL"},
 		{[]string{"run", "--nope"}, "flag provided but not defined"},
 		{[]string{"run", "--token", "1:x", "--rate-limits", "fast"}, "GLOBAL,PER_CHAT,BURST"},
+		{[]string{"run", "--token", "1:x", "--rate-limits", "inf,1,4"}, "GLOBAL,PER_CHAT,BURST"},
+		{[]string{"run", "--token", "1:x", "--rate-limits", "30,NaN,4"}, "GLOBAL,PER_CHAT,BURST"},
+		{[]string{"run", "--token", "1:x", "--rate-limits", "1e-12,1,4"}, "GLOBAL,PER_CHAT,BURST"},
 	} {
 		var stderr syncBuffer
 		if code := run(context.Background(), tc.args, nil, io.Discard, &stderr); code != 2 {
