@@ -278,11 +278,10 @@ func (b *Bot) confirm() {
 	resp.Body.Close()
 }
 
-// finish lets the updates in hand be handled, at most grace; what is left
-// after that is cancelled and dropped, and lost: Telegram had it confirmed
-// already (by the webhook's 200, or in polling mode by the next
-// getUpdates, which the library sends as soon as a batch is queued). Each
-// drop is logged.
+// finish refuses new updates, then lets those in hand be handled, at most
+// grace; what is left after that is cancelled and dropped (Telegram had it
+// confirmed already), counted, and its chat marked so that its next
+// request shows the screen it missed (see the abandoned hook in New).
 func (b *Bot) finish(grace time.Duration) {
 	b.chats.close()
 	if !b.chats.shutdown(grace) {

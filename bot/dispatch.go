@@ -70,8 +70,8 @@ const (
 	closing            // shutting down: to be delivered to the next process
 )
 
-// add queues an update, whatever the load (tests, and updates that must
-// not be refused).
+// add queues an update whatever the load, even after close: the bot
+// itself always offers or waits; tests put work in hand with it.
 func (d *dispatcher) add(u *models.Update) { d.put(u, true) }
 
 // offer queues an update if there is room, without waiting.
