@@ -10,10 +10,10 @@ import (
 	"github.com/selfcheck-id/selfcheck/flows"
 )
 
-// schema is the version of the stored record's shape. Records of schema 1
-// are read and upgraded on their next save; any other is treated as absent,
-// and the user is restarted politely.
-const schema = 2
+// schema is the version of the stored record's shape (codec.go). Records
+// of schemas 1 and 2 (JSON) are read and upgraded on their next save; any
+// other is treated as absent, and the user is restarted politely.
+const schema = 3
 
 // recentUpdates is how many update ids a record remembers to recognise a
 // re-delivered update. Telegram re-sends an update only until the bot
@@ -70,9 +70,9 @@ func (w window) next(id int64, now time.Time) window {
 	return window{ids: ids, saved: now.Unix()}
 }
 
-// record is a session as stored: short keys and answers in one string,
-// because every stored byte is multiplied by every chat (the target is under
-// 1 KiB per chat). It holds no chat id, name or text the user typed; only
+// record is a session as stored (codec.go writes it; schema 2 wrote it as
+// JSON with these keys): answers in one string, because every stored byte
+// is multiplied by every chat (the target is under 1 KiB per chat). It holds no chat id, name or text the user typed; only
 // ids from the flow, a language, a campaign name and a day.
 type record struct {
 	Schema   int          `json:"z"`
@@ -156,30 +156,37 @@ func splitPairs(s string) []string {
 }
 
 func encode(s Session, w window) ([]byte, error) {
+	return appendRecord(make([]byte, 0, 256), recordOf(s, w)), nil
+}
+
+func recordOf(s Session, w window) record {
 	r := record{Schema: schema, State: storeState(s.State), Lang: s.Lang, Nonce: s.Nonce,
 		Campaign: s.Campaign, Day: s.Day, Updates: w.ids, Saved: w.saved}
 	if s.Paused != nil {
 		p := storeState(*s.Paused)
 		r.Paused = &p
 	}
-	return json.Marshal(r)
+	return r
 }
 
 // decode returns ok=false for a record it cannot read or of an unknown
 // schema. The update window comes back as well; legacy is set for a record
 // of schema 1, whose seen ids are in a key of their own.
 func decode(b []byte) (s Session, w window, legacy, ok bool) {
-	// One pass for the current schema (every load does this); only a record
-	// that does not read as one is looked at again for its schema.
 	var r record
-	if err := json.Unmarshal(b, &r); err != nil || r.Schema != schema {
-		var head struct {
-			Schema int `json:"z"`
+	if len(b) > 0 && b[0] == '{' {
+		// JSON: schema 2, or the first.
+		if err := json.Unmarshal(b, &r); err != nil || r.Schema != 2 {
+			var head struct {
+				Schema int `json:"z"`
+			}
+			if json.Unmarshal(b, &head) == nil && head.Schema == 1 {
+				s, ok := decodeV1(b)
+				return s, window{}, true, ok
+			}
+			return Session{}, window{}, false, false
 		}
-		if json.Unmarshal(b, &head) == nil && head.Schema == 1 {
-			s, ok := decodeV1(b)
-			return s, window{}, true, ok
-		}
+	} else if r, ok = parseRecord(string(b)); !ok {
 		return Session{}, window{}, false, false
 	}
 	st, ok := r.State.state()

@@ -252,7 +252,7 @@ func TestSchema1Upgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := m.HGet(keys[0], "d")
-	if !strings.Contains(d, `"z":2`) || !strings.Contains(d, `"a":"start:self,dest:kh"`) {
+	if !strings.HasPrefix(d, "3|") || !strings.Contains(d, ";start:self,dest:kh;") {
 		t.Errorf("saved back as %s", d)
 	}
 	if again, _ := st.Load(ctx, c, 0); !reflect.DeepEqual(again.Session, want) {
@@ -306,6 +306,14 @@ func TestUnreadableRecordIsAbsent(t *testing.T) {
 		`{"z":2,"st":{"f":"f","v":1,"s":"q","a":"start:self,nocolon"},"n":"x"}`,
 		`{"z":2,"st":"not an object"}`,
 		`not json`,
+		`3|1796617639||id|n|||f;1;q;;;`, // a field missing
+		`3|soon||id|n||||f;1;q;;;|`,
+		`3|1796617639|7,x|id|n||||f;1;q;;;|`,
+		`3|1796617639||id|n||||f;one;q;;;|`,
+		`3|1796617639||id|n||||f;1;q;start:self,nocolon;;|`,
+		`3|1796617639||id|n||||f;1;q;;;|f;1`,
+		`3|1796617639||id|n%zz||||f;1;q;;;|`,
+		`4|1796617639||id|n||||f;1;q;;;|`,
 	} {
 		for _, k := range m.Keys() {
 			m.HSet(k, "d", bad)
