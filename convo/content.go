@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/selfcheck-id/selfcheck/flows"
 	"github.com/selfcheck-id/selfcheck/internal/yamlcheck"
@@ -21,6 +22,17 @@ type Content struct {
 	// Listen reads typed and pasted text; nil when the flows directory
 	// has no rules file (then only answers and commands are understood).
 	Listen *listen.Rules
+
+	emergencyOnce sync.Once
+	emergency     map[string]bool // see inEmergency
+}
+
+// inEmergency reports whether step is on the emergency path
+// (flows.InEmergency), worked out once per content: the core asks on most
+// updates, and content is never changed in place.
+func (c *Content) inEmergency(step string) bool {
+	c.emergencyOnce.Do(func() { c.emergency = flows.EmergencySteps(c.Flow) })
+	return step != "" && c.emergency[step]
 }
 
 // Source says where to load content from: a file system and a directory

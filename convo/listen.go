@@ -60,7 +60,7 @@ func (t *turn) distress(rd listen.Reading) Response {
 	if rd.Lang != "" {
 		t.sess.Lang = rd.Lang
 	}
-	if st := t.sess.State; flows.InEmergency(f, st.Step) && f.Steps[st.Step] != nil {
+	if st := t.sess.State; t.ct.inEmergency(st.Step) && f.Steps[st.Step] != nil {
 		if f.Steps[st.Step].IsEnd() {
 			return t.atEnd() // on the emergency screen: what if nobody answers
 		}
@@ -69,7 +69,7 @@ func (t *turn) distress(rd listen.Reading) Response {
 		}
 		return t.respond(t.screen()...) // already there: show it again
 	}
-	if st := t.sess.State; len(st.Answers) > 0 && !flows.InEmergency(f, st.Step) {
+	if st := t.sess.State; len(st.Answers) > 0 && !t.ct.inEmergency(st.Step) {
 		t.sess.Paused = &st
 	}
 	t.start(flows.Emergency)

@@ -65,7 +65,7 @@ func (r renderer) question(s *flows.Step, choices []*flows.Choice, n, left, answ
 	}
 	if s.ID == r.c.Flow.Start {
 		controls = append(controls, Button{Label: r.t(locales.BtnLanguage, nil), Data: r.token(flows.TokLanguage, "", locales.Next(r.lang))})
-	} else if r.c.Flow.Emergency != "" && !flows.InEmergency(r.c.Flow, s.ID) {
+	} else if r.c.Flow.Emergency != "" && !r.c.inEmergency(s.ID) {
 		// Not on the emergency path itself: there it would only go back to
 		// its first question and lose the answer.
 		controls = append(controls, Button{Label: r.t(locales.BtnHelp, nil), Data: r.token(flows.TokHelp, "", "")})
@@ -175,7 +175,7 @@ func (r renderer) end(s *flows.Step, chosen []string) Reply {
 	}
 	// Someone abroad cannot call a free Indonesian number: leave those
 	// out of their emergency screen.
-	r.abroad = !r.other && flows.InEmergency(r.c.Flow, s.ID)
+	r.abroad = !r.other && r.c.inEmergency(s.ID)
 	var b strings.Builder
 	if first := r.contacts(chosen); first != "" {
 		b.WriteString(first + "\n\n")

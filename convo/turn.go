@@ -146,7 +146,7 @@ func (t *turn) command(name, arg string) Response {
 	case CmdRestart:
 		return t.respond(t.start(flows.Start)...)
 	case CmdBack:
-		if t.sess.Paused != nil && flows.InEmergency(t.ct.Flow, t.sess.State.Step) {
+		if t.sess.Paused != nil && t.ct.inEmergency(t.sess.State.Step) {
 			return t.resume()
 		}
 		if t.sess.State.Step == "" {
@@ -154,7 +154,7 @@ func (t *turn) command(name, arg string) Response {
 		}
 		return t.inPlace(t.respond(t.advance(flows.Input{Kind: flows.Back})...))
 	case CmdHelp:
-		if st := t.sess.State; len(st.Answers) > 0 && !flows.InEmergency(t.ct.Flow, st.Step) {
+		if st := t.sess.State; len(st.Answers) > 0 && !t.ct.inEmergency(st.Step) {
 			t.sess.Paused = &st // keep the answers: the user may come back to them
 		}
 		return t.respond(append([]Reply{t.helpNow()}, t.start(flows.Emergency)...)...)
@@ -454,7 +454,7 @@ func (t *turn) text() Response {
 	if choice, ok := matchChoice(t.ct, t.sess.Lang, s, s.Visible(st), t.req.Text); ok {
 		return t.answer(s.ID, choice, false)
 	}
-	if flows.InEmergency(f, st.Step) {
+	if t.ct.inEmergency(st.Step) {
 		if choice := t.emergencyAnswer(rd); choice != "" {
 			return t.answer(s.ID, choice, false)
 		}
@@ -470,7 +470,7 @@ func (t *turn) text() Response {
 // the embassy does not answer; after a verdict, how to begin again.
 func (t *turn) atEnd() Response {
 	r := t.r()
-	if flows.InEmergency(t.ct.Flow, t.sess.State.Step) {
+	if t.ct.inEmergency(t.sess.State.Step) {
 		return t.respond(Reply{Body: r.t(locales.EmergencyMore, nil), Buttons: r.endButtons()})
 	}
 	return t.respond(Reply{Body: r.t(locales.EndHint, nil), Buttons: r.endButtons()})

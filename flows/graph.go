@@ -227,25 +227,30 @@ func (s *Step) leadsTo(id string) bool {
 }
 
 // InEmergency reports whether step belongs to the emergency path: it can
-// be reached from the emergency entry. The path is a few steps, so it is
-// walked each time rather than kept.
+// be reached from the emergency entry. Callers that ask on every update
+// keep EmergencySteps instead.
 func InEmergency(f *Flow, step string) bool {
-	if f.Emergency == "" || step == "" {
-		return false
+	return step != "" && EmergencySteps(f)[step]
+}
+
+// EmergencySteps are the ids reachable from the emergency entry, the entry
+// included (nil when the flow has none).
+func EmergencySteps(f *Flow) map[string]bool {
+	if f.Emergency == "" {
+		return nil
 	}
 	seen := map[string]bool{}
 	todo := []string{f.Emergency}
 	for len(todo) > 0 {
 		id := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
-		if id == step {
-			return true
-		}
-		if seen[id] || f.Steps[id] == nil {
+		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		todo = append(todo, f.Steps[id].Edges()...)
+		if s := f.Steps[id]; s != nil {
+			todo = append(todo, s.Edges()...)
+		}
 	}
-	return false
+	return seen
 }

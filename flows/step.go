@@ -196,6 +196,17 @@ func (st State) answer(step string) (string, bool) {
 	return "", false
 }
 
+// votesFor counts the choices that lead to next.
+func votesFor(choices []*Choice, next string) int {
+	n := 0
+	for _, c := range choices {
+		if c.Next == next {
+			n++
+		}
+	}
+	return n
+}
+
 func contains(xs []string, x string) bool {
 	for _, y := range xs {
 		if y == x {
@@ -224,9 +235,12 @@ func Progress(f *Flow, st State) (n, left int) {
 		}
 	}
 	expected := 0.0
-	seen := map[string]bool{s.ID: true}
-	for id := s.likelyNext(); id != "" && !seen[id]; {
-		seen[id] = true
+	// The steps passed, to stop at a loop: a path is at most a few dozen
+	// steps, and a slice on the stack costs less than a map on every tap.
+	var buf [64]string
+	seen := append(buf[:0], s.ID)
+	for id := s.likelyNext(); id != "" && !contains(seen, id); {
+		seen = append(seen, id)
 		next := f.Steps[id]
 		if next == nil {
 			break
@@ -263,11 +277,12 @@ func (s *Step) likelyNext() string {
 	if s.Next != "" {
 		return s.Next
 	}
-	votes := map[string]int{}
+	// Counted over the choices themselves (a handful), not in a map: this
+	// runs for every question shown (Progress). A next leads once it has
+	// more votes so far than the one leading (ties go to the first there).
 	best := ""
-	for _, c := range s.Choices {
-		votes[c.Next]++
-		if c.Next != "" && votes[c.Next] > votes[best] {
+	for i, c := range s.Choices {
+		if c.Next != "" && votesFor(s.Choices[:i+1], c.Next) > votesFor(s.Choices[:i+1], best) {
 			best = c.Next
 		}
 	}
