@@ -26,19 +26,23 @@ var Files embed.FS
 // summary: the bot's users are mostly Indonesian.
 const Default = "id"
 
-// Catalog is every message in every language. go-i18n holds and renders
-// the messages; each was first read as text with plain fields (see
-// message), so what reaches go-i18n's templates can only show values.
+// Catalog is every message in every language. Each is read as text with
+// plain fields (see message) and given to go-i18n, whose rendering of it
+// with sample values is the reference the bot's own must match at load
+// (see loadFile). The bot then renders from the parsed form: go-i18n's
+// Localize matches the language and runs text/template on every call,
+// which was a fifth of the core's work per tap.
 type Catalog struct {
-	msgs       map[string]map[string]entry // lang -> id -> message, for checks
-	bundle     *i18n.Bundle
-	localizers map[string]*i18n.Localizer
+	msgs   map[string]map[string]entry // lang -> id -> message
+	bundle *i18n.Bundle
 }
 
 type entry struct {
 	msg message
 	raw string            // as written in the file, for translators
 	pos yamlcheck.Problem // where it is defined
+	// other is the id of the message's "<id>.other" variant, "" for none.
+	other string
 }
 
 // Load reads every <lang>.yaml in dir. Each file is a flat map of message ID
@@ -46,7 +50,7 @@ type entry struct {
 // rendered with sample values, and any that would not render as written is
 // a problem at its line.
 func Load(fsys fs.FS, dir string) (*Catalog, yamlcheck.Problems) {
-	c := &Catalog{msgs: map[string]map[string]entry{}, bundle: i18n.NewBundle(language.Indonesian), localizers: map[string]*i18n.Localizer{}}
+	c := &Catalog{msgs: map[string]map[string]entry{}, bundle: i18n.NewBundle(language.Indonesian)}
 	var ps yamlcheck.Problems
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -109,8 +113,23 @@ func (c *Catalog) loadFile(file, lang string, data []byte) yamlcheck.Problems {
 			}
 		}
 	}
+	loc := i18n.NewLocalizer(c.bundle, lang)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		id := root.Content[i].Value
+		e := msgs[id]
+		if _, ok := msgs[id+".other"]; ok {
+			e.other = id + ".other"
+			msgs[id] = e
+		}
+		// The bot renders the parsed form; go-i18n's rendering is the
+		// reference it must match.
+		data := Samples(id)
+		want, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+		if got, missing := e.msg.render(data); err == nil && missing == nil && got != want {
+			ps.Add(file, root.Content[i+1], "message %s renders as %q, but go-i18n renders it as %q", id, got, want)
+		}
+	}
 	c.msgs[lang] = msgs
-	c.localizers[lang] = i18n.NewLocalizer(c.bundle, lang)
 	return ps
 }
 
@@ -158,35 +177,16 @@ func (c *Catalog) Pos(lang, id string) yamlcheck.Problem { return c.msgs[lang][i
 // validation prevents from shipping; it never falls back silently to
 // another language. A field data has no value for renders as nothing.
 func (c *Catalog) Text(lang, id string, other bool, data map[string]any) string {
-	if other && c.Has(lang, id+".other") {
-		id += ".other"
-	}
 	e, ok := c.msgs[lang][id]
-	loc := c.localizers[lang]
-	if !ok || loc == nil {
+	if !ok {
 		return id
 	}
-	if !e.msg.hasFields() {
-		s, _ := e.msg.render(nil)
-		return s
+	if other && e.other != "" {
+		e = c.msgs[lang][e.other]
 	}
-	// Every field the message shows gets a value ("" when the bot has
-	// none yet, as {{.Country}} before a country is chosen): go-i18n's
-	// templates would otherwise write "<no value>".
-	vals := make(map[string]any, len(e.msg.parts))
-	for _, p := range e.msg.parts {
-		if p.field != "" {
-			if v, ok := data[p.field]; ok {
-				vals[p.field] = v
-			} else {
-				vals[p.field] = ""
-			}
-		}
-	}
-	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: vals})
-	if err != nil {
-		s, _ = e.msg.render(data)
-	}
+	// A field data has no value for shows nothing ({{.Country}} before a
+	// country is chosen), as go-i18n would with an empty value.
+	s, _ := e.msg.render(data)
 	return s
 }
 
