@@ -1,6 +1,9 @@
 package session
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 	"time"
 )
@@ -42,5 +45,32 @@ func TestWindowForgetsAfterTheRetryWindow(t *testing.T) {
 	}
 	if again := later.next(17, t0.Add(8*24*time.Hour+time.Second)); len(again.ids) != 1 {
 		t.Errorf("an id applied twice is kept once: %v", again.ids)
+	}
+}
+
+// TestKeysAreTheHMACs: a chat's key is the first 16 bytes of the HMAC of
+// its id (in a bot's space, "bot:<space>:<id>"; a web visitor, "web:<id>"),
+// however often the keyer is used: sessions stored before stay found.
+func TestKeysAreTheHMACs(t *testing.T) {
+	secret := []byte("a secret")
+	want := func(text string) string {
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte(text))
+		return hex.EncodeToString(m.Sum(nil)[:16])
+	}
+	k := NewKeyer(secret)
+	for range 3 {
+		if got := k.Chat(-100123).hash; got != want("-100123") {
+			t.Errorf("Chat: %s, want %s", got, want("-100123"))
+		}
+		if got := k.ChatIn("b2", 42).hash; got != want("bot:b2:42") {
+			t.Errorf("ChatIn: %s, want %s", got, want("bot:b2:42"))
+		}
+		if got := k.Visitor("v1").hash; got != want("web:v1") {
+			t.Errorf("Visitor: %s, want %s", got, want("web:v1"))
+		}
+	}
+	if NewKeyer([]byte("another")).Chat(42) == k.Chat(42) {
+		t.Error("two secrets give the same key")
 	}
 }
