@@ -19,7 +19,8 @@ const maxQueue = 100
 const earlyAfter = 2
 
 // dispatcher runs each chat's updates one at a time, in arrival order, and
-// different chats in parallel. A chat's goroutine lives while it has work.
+// different chats in parallel. A chat has one worker while it has work; a
+// worker then waits a moment for another chat (see worker).
 // It holds at most limit updates in all (queued or being handled): beyond
 // that, or when room says no, an update is refused, so that memory and
 // goroutines stay bounded under any flood and Telegram delivers it again
@@ -43,9 +44,11 @@ type dispatcher struct {
 	mu     sync.Mutex
 	queues map[int64][]*models.Update
 	inHand int
-	closed bool          // shutting down: every update is refused
-	freed  chan struct{} // closed and replaced when an update is done
-	wg     sync.WaitGroup
+	closed bool           // shutting down: every update is refused
+	freed  chan struct{}  // closed and replaced when an update is done
+	idle   chan int64     // a chat to drain, to a worker waiting for one
+	quit   chan struct{}  // closed by close: waiting workers end
+	wg     sync.WaitGroup // the workers
 	// work is the context updates are handled in. It outlives the request
 	// that brought an update (a webhook call returns at once) and ends
 	// only when shutdown's grace period is over, which stops waits for
@@ -58,7 +61,7 @@ func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {
 	work, stop := context.WithCancel(context.Background())
 	return &dispatcher{handle: handle, dropped: func(*models.Update) {}, abandoned: func(int64, int) {},
 		waiting: func(context.Context, *models.Update) {}, queues: map[int64][]*models.Update{},
-		freed: make(chan struct{}), work: work, stopWork: stop}
+		freed: make(chan struct{}), idle: make(chan int64), quit: make(chan struct{}), work: work, stopWork: stop}
 }
 
 // admission is what became of an offered update.
@@ -131,9 +134,38 @@ func (d *dispatcher) put(u *models.Update, force bool) admission {
 	if running {
 		return accepted
 	}
-	d.wg.Add(1)
-	go d.drain(d.work, chat)
+	select {
+	case d.idle <- chat: // a worker waiting for work takes the chat
+	default:
+		d.wg.Add(1)
+		go d.worker(chat)
+	}
 	return accepted
+}
+
+// workerIdle is how long a worker with no chat to drain waits for one
+// before it ends. Reusing workers spares each update a new goroutine
+// whose stack grows, in copies, to what handling an update needs.
+const workerIdle = 2 * time.Second
+
+// worker drains chat, then waits for another chat to drain.
+func (d *dispatcher) worker(chat int64) {
+	defer d.wg.Done()
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		d.drain(d.work, chat)
+		idle.Reset(workerIdle)
+		select {
+		case chat = <-d.idle:
+		case <-idle.C:
+			return
+		case <-d.quit:
+			return
+		case <-d.work.Done():
+			return
+		}
+	}
 }
 
 // held is the number of updates in hand.
@@ -146,8 +178,11 @@ func (d *dispatcher) held() int {
 // close refuses every update from now on: the first step of a shutdown.
 func (d *dispatcher) close() {
 	d.mu.Lock()
-	d.closed = true
-	d.mu.Unlock()
+	defer d.mu.Unlock()
+	if !d.closed {
+		d.closed = true
+		close(d.quit) // idle workers end; busy ones end when drained
+	}
 }
 
 // done counts n updates out of hand and wakes those waiting for room.
@@ -159,7 +194,6 @@ func (d *dispatcher) done(n int) {
 }
 
 func (d *dispatcher) drain(ctx context.Context, chat int64) {
-	defer d.wg.Done()
 	for {
 		d.mu.Lock()
 		q := d.queues[chat]
@@ -186,11 +220,13 @@ func (d *dispatcher) drain(ctx context.Context, chat int64) {
 	}
 }
 
-// shutdown waits for the queued updates to be handled, at most grace; then
-// it cancels the work in progress (a handler waiting for a rate limit or a
-// retry returns at once), drops what is still queued and waits for the
-// handlers to return. It reports whether everything was handled in time.
+// shutdown refuses new updates (close) and waits for the queued ones to be
+// handled, at most grace; then it cancels the work in progress (a handler
+// waiting for a rate limit or a retry returns at once), drops what is
+// still queued and waits for the handlers to return. It reports whether
+// everything was handled in time.
 func (d *dispatcher) shutdown(grace time.Duration) bool {
+	d.close()
 	done := make(chan struct{})
 	go func() { d.wg.Wait(); close(done) }()
 	t := time.NewTimer(grace)

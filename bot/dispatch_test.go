@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -239,5 +241,44 @@ func TestRoomCountsWhatIsInHand(t *testing.T) {
 		if got := e.bot.room(tt.u, tt.inHand); got != tt.want {
 			t.Errorf("%s: room %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestDispatcherReusesWorkers: one chat after another is drained by the
+// same worker (its stack already grown), and a waiting worker ends at
+// shutdown rather than when its idle time is up.
+func TestDispatcherReusesWorkers(t *testing.T) {
+	handled := make(chan string, 1)
+	d := newDispatcher(func(context.Context, *models.Update) {
+		buf := make([]byte, 64)
+		buf = buf[:runtime.Stack(buf, false)]
+		id, _, _ := strings.Cut(string(buf), " [") // "goroutine 42"
+		handled <- id
+	})
+	var workers []string
+	for chat := range int64(3) {
+		if got := d.offer(&models.Update{Message: &models.Message{Chat: models.Chat{ID: chat + 1}}}); got != accepted {
+			t.Fatalf("update %d: %v", chat+1, got)
+		}
+		workers = append(workers, <-handled)
+		// Wait for the worker to be back waiting (the next chat goes to
+		// it only then).
+		for d.held() != 0 {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if workers[0] != workers[1] || workers[1] != workers[2] {
+		t.Errorf("three chats in turn were drained by %v, want one worker", workers)
+	}
+	ended := make(chan bool)
+	go func() { ended <- d.shutdown(time.Minute) }()
+	select {
+	case ok := <-ended:
+		if !ok {
+			t.Error("shutdown reports updates not handled")
+		}
+	case <-time.After(workerIdle / 2):
+		t.Error("shutdown waited for the idle worker's time to run out")
 	}
 }
