@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"hash/fnv"
 	"sync"
 
 	"github.com/selfcheck-id/selfcheck/convo"
@@ -19,18 +18,37 @@ type shownScreens struct {
 	marks map[int64]uint64
 }
 
-// shownMark identifies a message id with the text and buttons put in it.
+// shownMark identifies a message id with the text and buttons put in it:
+// an FNV-1a hash of them, written out here so that it allocates nothing
+// (it runs for every tap).
 func shownMark(msgID int, r convo.Reply, trail string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte{byte(msgID), byte(msgID >> 8), byte(msgID >> 16), byte(msgID >> 24)})
-	h.Write([]byte(formatHTML(r, trail)))
+	h := uint64(fnvOffset)
+	for i := range 4 {
+		h = (h ^ uint64(byte(msgID>>(8*i)))) * fnvPrime
+	}
+	for _, s := range [...]string{trail, r.Head, r.Body} {
+		h = fnvString(h, s)
+	}
 	for _, row := range r.Buttons {
+		h = (h ^ 1) * fnvPrime // a row
 		for _, b := range row {
-			h.Write([]byte{0})
-			h.Write([]byte(b.Label + "\x00" + b.Data + "\x00" + b.URL))
+			h = fnvString(fnvString(fnvString(h, b.Label), b.Data), b.URL)
 		}
 	}
-	return h.Sum64()
+	return h
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnvString adds s and a terminating zero byte to the hash h.
+func fnvString(h uint64, s string) uint64 {
+	for i := range len(s) {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h * fnvPrime // ^ 0
 }
 
 func (s *shownScreens) is(chat int64, mark uint64) bool {
