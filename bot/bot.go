@@ -77,10 +77,6 @@ type Bot struct {
 	maxBacklog time.Duration
 }
 
-// pollBuffer is how many fetched updates wait for the handler in polling
-// mode: when the bot has no room, fetching stops after about this many.
-const pollBuffer = 100
-
 // allowedUpdates are the update kinds the bot asks Telegram for, in both
 // modes. Telegram keeps the last list it was given, so the list is always
 // sent: my_chat_member tells that a user blocked the bot (their session is
@@ -185,17 +181,27 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 		// more: Telegram keeps what the bot cannot take yet.
 		tg.WithDefaultHandler(func(ctx context.Context, _ *tg.Bot, u *models.Update) {
 			if !b.chats.wait(ctx, u) {
-				b.shed.add(shedClosing)
-				return
+				if ctx.Err() == nil {
+					b.shed.add(shedClosing)
+					return
+				}
+				// Polling stops: the library may have confirmed this
+				// update to Telegram already (it confirms a batch when
+				// it asks for the next), so it is handled in the grace
+				// period rather than lost.
+				b.chats.add(u)
 			}
 			b.taken.Store(u.ID)
 		}),
 		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redact(err, token)) }),
 		tg.WithAllowedUpdates(allowedUpdates),
-		// The library buffers fetched updates before the handler; its
-		// default of 1024 would keep fetching long after the bot has no
-		// room. One getUpdates batch (at most 100) is enough.
-		tg.WithUpdatesChannelCap(pollBuffer),
+		// No buffer between the library's fetching and the handler: the
+		// library confirms a batch to Telegram when it asks for the next,
+		// which it does once the handler has taken the last of the batch.
+		// Updates in a buffer would be confirmed and not yet taken, and
+		// lost at a stop; with none, fetching also stops as soon as the
+		// bot has no room.
+		tg.WithUpdatesChannelCap(0),
 	}
 	if cfg.apiURL != "" {
 		tgOpts = append(tgOpts, tg.WithServerURL(strings.TrimRight(cfg.apiURL, "/")))
@@ -252,9 +258,9 @@ func (b *Bot) Poll(ctx context.Context) error {
 // forgets an update only when a later getUpdates names an offset past it;
 // without this, the next process is given the last batch again, and a tap
 // already answered would be answered twice. This confirms nothing past
-// the last update taken; but the library confirms a batch when it fetches
-// the next, so at most pollBuffer fetched and never taken can be lost at a
-// stop under load (the library logs it). Webhook mode loses none: what
+// the last update taken, and the library confirms a batch only once all of
+// it was taken (no buffer, see New): nothing fetched is lost at a stop
+// (TestPollingStopLosesNothing). Webhook mode loses none either: what
 // comes during a stop gets 503 and Telegram keeps it.
 func (b *Bot) confirm() {
 	last := b.taken.Load()

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -9,9 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
 
+	"github.com/selfcheck-id/selfcheck/convo"
 	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
+	"github.com/selfcheck-id/selfcheck/session"
 )
 
 // TestDispatcherBoundsOneChat: a chat flooding updates while its first one
@@ -167,26 +173,24 @@ func TestPollingStopsFetchingWhenFull(t *testing.T) {
 		chats[i] = e.fake.NewPrivateChat("en")
 		chats[i].SendText("/start")
 	}
-	// The bot holds one and waits to take the next; the library's buffer
-	// fills, and one fetched batch waits to enter it: the rest stays at
-	// Telegram. Telegram counts an update as taken when the next
-	// getUpdates confirms it, so the count settles at one batch or more
-	// (a first batch may be short when polling began mid-burst); wait for
-	// it to hold still, then check it stopped well short of the 400.
-	fetched := func() int { return 400 - e.fake.Stats().UpdatesPending }
-	last, since := fetched(), time.Now()
+	// The bot holds one and waits to take the next: the library, which
+	// hands updates over unbuffered, holds the rest of its batch and asks
+	// Telegram for no more; the rest stays at Telegram, unconfirmed.
 	deadline := time.Now().Add(wait)
-	for last == 0 || time.Since(since) < 300*time.Millisecond {
+	for e.bot.chats.held() < 1 {
 		if time.Now().After(deadline) {
-			t.Fatalf("the bot's fetching never settled (%d taken)", last)
+			t.Fatal("the bot took nothing")
 		}
-		time.Sleep(10 * time.Millisecond)
-		if n := fetched(); n != last {
-			last, since = n, time.Now()
-		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	if last > 1+1+pollBuffer+100 {
-		t.Errorf("the bot fetched %d updates with room for one", last)
+	polls := func() int { return e.fake.Stats().Calls["getupdates"] }
+	before := polls()
+	time.Sleep(300 * time.Millisecond) // time to fetch more, if it would
+	if after := polls(); after != before {
+		t.Errorf("the bot asked for updates %d more times with no room", after-before)
+	}
+	if confirmed := 400 - e.fake.Stats().UpdatesPending; confirmed > 100 {
+		t.Errorf("%d updates confirmed to Telegram with room for one", confirmed)
 	}
 	open()
 	for _, c := range chats {
@@ -280,5 +284,75 @@ func TestDispatcherReusesWorkers(t *testing.T) {
 		}
 	case <-time.After(workerIdle / 2):
 		t.Error("shutdown waited for the idle worker's time to run out")
+	}
+}
+
+// TestPollingStopLosesNothing: a bot that stops while long polling under
+// load (updates fetched, some in hand, no room for more) hands over to the
+// next process without losing or repeating any: every chat gets exactly
+// one answer, from the one bot or the other.
+func TestPollingStopLosesNothing(t *testing.T) {
+	content, ps := convo.LoadContent(miniSource)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	core := convo.NewCore(content, session.NewStore(rdb, sessionTTL), session.NewKeyer([]byte("k")), log)
+	fake := tgfake.New()
+	t.Cleanup(fake.Close)
+	poll := func(ctx context.Context, gate chan struct{}) (*Bot, chan struct{}) {
+		b, err := New(ctx, core, "123456:TEST", WithAPIURL(fake.URL()), WithLogger(log),
+			WithRateLimits(0, 0, 0), WithBackpressure(5, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		handle := b.chats.handle
+		b.chats.handle = func(ctx context.Context, u *models.Update) {
+			<-gate
+			handle(ctx, u)
+		}
+		done := make(chan struct{})
+		go func() { _ = b.Poll(ctx); close(done) }()
+		return b, done
+	}
+	chats := make([]*tgfake.Chat, 150)
+	for i := range chats {
+		chats[i] = fake.NewPrivateChat("en")
+		chats[i].SendText("/start")
+	}
+	// The first bot takes what it has room for and stops while they wait.
+	gate := make(chan struct{})
+	ctx, stop := context.WithCancel(context.Background())
+	first, done := poll(ctx, gate)
+	deadline := time.Now().Add(wait)
+	for first.chats.held() < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first bot took %d updates", first.chats.held())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the library fetches what it would
+	stop()
+	close(gate) // what it holds is handled in its grace period
+	<-done
+	// The next process gets the rest.
+	open := make(chan struct{})
+	close(open)
+	ctx2, stop2 := context.WithCancel(context.Background())
+	_, done2 := poll(ctx2, open)
+	t.Cleanup(func() { stop2(); <-done2 })
+	for i, c := range chats {
+		if _, ok := c.WaitMessages(1, wait); !ok {
+			t.Fatalf("chat %d of %d never got an answer", i+1, len(chats))
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // a repeat would come now
+	for i, c := range chats {
+		if n := len(c.Messages()); n != 1 {
+			t.Errorf("chat %d got %d answers to one /start", i+1, n)
+		}
 	}
 }
