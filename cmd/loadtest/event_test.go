@@ -1,6 +1,8 @@
 package main
 
 import (
+	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -55,5 +57,23 @@ func TestBusyNotice(t *testing.T) {
 		if text := ct.Msgs.Text(lang, locales.Stale, false, nil); c.isBusy(text) || text == "" {
 			t.Errorf("%s: stale toast %q taken for the busy notice", lang, text)
 		}
+	}
+}
+
+// TestRoundRatios: each round's ratio pairs the round's two phases, and
+// the median does not reorder what is printed.
+func TestRoundRatios(t *testing.T) {
+	r := roundRatios([]float64{2000, 1000, 2000, 0}, []float64{1800, 1000, 1900, 5, 7})
+	if want := []float64{0.9, 1, 0.95}; !slices.Equal(r, want) {
+		t.Fatalf("ratios %v, want %v", r, want)
+	}
+	if m := median(r); m != 0.95 {
+		t.Errorf("median %v, want 0.95", m)
+	}
+	if m := median([]float64{0.8, 0.9, 1, 0.85}); math.Abs(m-0.875) > 1e-9 {
+		t.Errorf("median of four %v, want 0.875", m)
+	}
+	if r[0] != 0.9 {
+		t.Errorf("median reordered the ratios: %v", r)
 	}
 }

@@ -46,6 +46,35 @@ func fmtRates(rs []float64) string {
 	return strings.Join(parts, " ")
 }
 
+// roundRatios divides each round's selfcheck rate by its baseline rate.
+func roundRatios(base, ours []float64) []float64 {
+	var r []float64
+	for i := range min(len(base), len(ours)) {
+		if base[i] > 0 {
+			r = append(r, ours[i]/base[i])
+		}
+	}
+	return r
+}
+
+func fmtRatios(rs []float64) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, fmt.Sprintf("%.2f", r))
+	}
+	return strings.Join(parts, " ")
+}
+
+// median of rs.
+func median(rs []float64) float64 {
+	rs = slices.Sorted(slices.Values(rs))
+	n := len(rs)
+	if n%2 == 1 {
+		return rs[n/2]
+	}
+	return (rs[n/2-1] + rs[n/2]) / 2
+}
+
 func us(d time.Duration, n int) float64 { return float64(d.Microseconds()) / float64(max(n, 1)) }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -102,6 +131,12 @@ func printPhases(base, ours *phase) {
 		for _, f := range p.failures {
 			fmt.Printf("  %s: %s\n", p.name, f)
 		}
+	}
+	if r := roundRatios(base.rates, ours.rates); len(r) > 1 {
+		// Each round's two phases run back to back, so a slow spell of a
+		// shared machine mostly hits both: the median of the rounds'
+		// ratios says more than the pooled one when rounds vary.
+		fmt.Printf("ratio in each round: %s; median %.2f\n", fmtRatios(r), median(r))
 	}
 
 	fmt.Println("\ntargets:")
