@@ -183,11 +183,22 @@ func TestPollingStopsFetchingWhenFull(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	// It stops asking Telegram for more: the count of getUpdates calls
+	// holds still (one or two batches may be asked for while the first
+	// updates come in), where a bot that kept fetching would go on.
 	polls := func() int { return e.fake.Stats().Calls["getupdates"] }
-	before := polls()
-	time.Sleep(300 * time.Millisecond) // time to fetch more, if it would
-	if after := polls(); after != before {
-		t.Errorf("the bot asked for updates %d more times with no room", after-before)
+	last, since := polls(), time.Now()
+	for time.Since(since) < 300*time.Millisecond {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bot kept asking for updates with no room (%d calls)", last)
+		}
+		time.Sleep(10 * time.Millisecond)
+		if n := polls(); n != last {
+			last, since = n, time.Now()
+		}
+	}
+	if last > 3 {
+		t.Errorf("the bot asked for updates %d times with room for one", last)
 	}
 	if confirmed := 400 - e.fake.Stats().UpdatesPending; confirmed > 100 {
 		t.Errorf("%d updates confirmed to Telegram with room for one", confirmed)
@@ -248,9 +259,10 @@ func TestRoomCountsWhatIsInHand(t *testing.T) {
 	}
 }
 
-// TestDispatcherReusesWorkers: one chat after another is drained by the
-// same worker (its stack already grown), and a waiting worker ends at
-// shutdown rather than when its idle time is up.
+// TestDispatcherReusesWorkers: chats one after another are drained by a
+// worker already running (its stack already grown), not each by a new one;
+// and a waiting worker ends at shutdown rather than when its idle time is
+// up.
 func TestDispatcherReusesWorkers(t *testing.T) {
 	handled := make(chan string, 1)
 	d := newDispatcher(func(context.Context, *models.Update) {
@@ -259,21 +271,23 @@ func TestDispatcherReusesWorkers(t *testing.T) {
 		id, _, _ := strings.Cut(string(buf), " [") // "goroutine 42"
 		handled <- id
 	})
-	var workers []string
-	for chat := range int64(3) {
+	workers := map[string]bool{}
+	const chats = 20
+	for chat := range int64(chats) {
 		if got := d.offer(&models.Update{Message: &models.Message{Chat: models.Chat{ID: chat + 1}}}); got != accepted {
 			t.Fatalf("update %d: %v", chat+1, got)
 		}
-		workers = append(workers, <-handled)
-		// Wait for the worker to be back waiting (the next chat goes to
-		// it only then).
+		workers[<-handled] = true
+		// The next chat goes to the worker once it is back waiting; on a
+		// busy machine it may not be yet, and a new worker starts: a few
+		// are allowed, one per chat is not.
 		for d.held() != 0 {
 			time.Sleep(time.Millisecond)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
-	if workers[0] != workers[1] || workers[1] != workers[2] {
-		t.Errorf("three chats in turn were drained by %v, want one worker", workers)
+	if len(workers) > chats/4 {
+		t.Errorf("%d chats in turn were drained by %d workers, want reuse", chats, len(workers))
 	}
 	ended := make(chan bool)
 	go func() { ended <- d.shutdown(time.Minute) }()
