@@ -193,7 +193,16 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 			}
 			b.taken.Store(u.ID)
 		}),
-		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redact(err, token)) }),
+		tg.WithErrorsHandler(func(err error) {
+			if strings.Contains(err.Error(), "some updates lost, ctx done") {
+				// Polling stopped mid-batch: the updates it had not handed
+				// over were never confirmed, so Telegram gives them to the
+				// next process. Nothing is lost, whatever the library says.
+				b.log.Info("polling stopped; updates not taken are left at Telegram for the next start")
+				return
+			}
+			b.log.Warn("telegram", "err", redact(err, token))
+		}),
 		tg.WithAllowedUpdates(allowedUpdates),
 		// No buffer between the library's fetching and the handler: the
 		// library confirms a batch to Telegram when it asks for the next,

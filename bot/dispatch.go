@@ -130,14 +130,18 @@ func (d *dispatcher) put(u *models.Update, force bool) admission {
 	}
 	d.queues[chat] = append(q, u)
 	d.inHand++
-	d.mu.Unlock()
 	if running {
+		d.mu.Unlock()
 		return accepted
 	}
+	// Counted under the lock, so that shutdown, which closes under it
+	// first, never waits on a count still growing.
+	d.wg.Add(1)
+	d.mu.Unlock()
 	select {
 	case d.idle <- chat: // a worker waiting for work takes the chat
+		d.wg.Done() // that worker is counted already
 	default:
-		d.wg.Add(1)
 		go d.worker(chat)
 	}
 	return accepted

@@ -83,6 +83,7 @@ func LayoutIn(f *flows.Flow, msgs Messages, lang string) *Layout {
 		first := firstSentence(text(b.Text, b.ID))
 		l.Bands = append(l.Bands, Item{b.ID, Shorten(drawable(first), LabelMax), first})
 	}
+	emergency := flows.EmergencySteps(f)
 	for _, id := range f.StepOrder {
 		s := f.Steps[id]
 		if s == nil {
@@ -95,7 +96,7 @@ func LayoutIn(f *flows.Flow, msgs Messages, lang string) *Layout {
 		}
 		asked := text(s.Text, id)
 		q := Question{ID: id, Label: QuestionLabel(asked), Text: questionText(asked), Conditional: len(s.When) > 0,
-			Emergency: flows.InEmergency(f, id)}
+			Emergency: emergency[id]}
 		for _, c := range s.Choices {
 			q.Choices = append(q.Choices, c.ID)
 			q.ChoiceText = append(q.ChoiceText, strings.Join(strings.Fields(text(c.Text, c.ID)), " "))
