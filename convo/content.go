@@ -28,8 +28,8 @@ type Content struct {
 }
 
 // inEmergency reports whether step is on the emergency path
-// (flows.InEmergency), worked out once per content: the core asks on most
-// updates, and content is never changed in place.
+// (flows.EmergencySteps), worked out once per content: the core asks on
+// most updates, and content is never changed in place.
 func (c *Content) inEmergency(step string) bool {
 	c.emergencyOnce.Do(func() { c.emergency = flows.EmergencySteps(c.Flow) })
 	return step != "" && c.emergency[step]

@@ -226,15 +226,9 @@ func (s *Step) leadsTo(id string) bool {
 	return false
 }
 
-// InEmergency reports whether step belongs to the emergency path: it can
-// be reached from the emergency entry. Callers that ask on every update
-// keep EmergencySteps instead.
-func InEmergency(f *Flow, step string) bool {
-	return step != "" && EmergencySteps(f)[step]
-}
-
 // EmergencySteps are the ids reachable from the emergency entry, the entry
-// included (nil when the flow has none).
+// included (nil when the flow has none): the steps of the emergency path.
+// Callers that ask on every update keep the set (convo.Content does).
 func EmergencySteps(f *Flow) map[string]bool {
 	if f.Emergency == "" {
 		return nil

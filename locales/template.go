@@ -100,13 +100,3 @@ func clip(s string) string {
 	}
 	return s
 }
-
-// hasFields reports whether the message shows any value.
-func (m message) hasFields() bool {
-	for _, p := range m.parts {
-		if p.field != "" {
-			return true
-		}
-	}
-	return false
-}
