@@ -136,9 +136,12 @@ func (c *Core) Handle(ctx context.Context, req Request) Response {
 			continue
 		}
 		if err != nil {
-			// The write may have landed (a timeout after Redis took it):
-			// if the user then repeats the tap, show them where they are.
-			c.unsure.add(chat)
+			if errors.Is(err, session.ErrOutcomeUnknown) {
+				// The write may have landed (a timeout after Redis took
+				// it): if the user then repeats the tap, show them where
+				// they are.
+				c.unsure.add(chat)
+			}
 			return c.unavailable(ctx, ct, chat, resp.Lang, req, err)
 		}
 		if rec.Unsent {

@@ -39,7 +39,10 @@ func coreOn(t *testing.T, opts *redis.Options, key string) *convo.Core {
 	o.MaxRetries, o.DialTimeout, o.ReadTimeout, o.WriteTimeout = -1, 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
 	rdb := redis.NewClient(&o)
 	t.Cleanup(func() { rdb.Close() })
-	return convo.NewCore(content, session.NewStore(rdb, time.Hour), session.NewKeyer([]byte(key)), testcore.Quiet())
+	// Each replica keeps its recent records, as `selfcheck run` does: a
+	// record one of them holds goes out of date as the other saves.
+	store := session.NewStore(rdb, time.Hour).KeepRecent(session.DefaultRecent, session.DefaultRecentAge)
+	return convo.NewCore(content, store, session.NewKeyer([]byte(key)), testcore.Quiet())
 }
 
 // TestTwoReplicasApplyEachTapOnce: two cores with their own Redis clients

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"net"
 	"strconv"
 	"time"
 
@@ -16,6 +17,11 @@ var ErrConflict = errors.New("session: changed by another writer")
 // ErrUnavailable wraps every storage failure (Redis down, slow, refusing):
 // the user is asked to try again; nothing was changed.
 var ErrUnavailable = errors.New("session: storage unavailable")
+
+// ErrOutcomeUnknown marks a failed save that Redis may have applied all
+// the same: the command was sent and the answer never came (a timeout, a
+// connection reset). Comes with ErrUnavailable.
+var ErrOutcomeUnknown = errors.New("session: the write may have landed")
 
 // DefaultTTL is how long a session is kept after its last activity unless
 // SESSION_TTL says otherwise: long enough to come back to a check after a
@@ -39,12 +45,14 @@ type Record struct {
 
 // Store reads and writes sessions in Redis. Each update costs two
 // commands: one to read the session (which also tells a re-delivered
-// update) and one atomic script to write it.
+// update) and one atomic script to write it; with KeepRecent, the read is
+// skipped when this process saved the chat's record last.
 type Store struct {
 	rdb    redis.UniversalClient
 	ttl    time.Duration
 	now    func() time.Time
 	health *health // how recent operations went, for Ready
+	recent *recent // records this process saved last (nil: none kept)
 }
 
 // NewStore returns a store whose sessions expire ttl after the last activity.
@@ -52,9 +60,34 @@ func NewStore(rdb redis.UniversalClient, ttl time.Duration) *Store {
 	return &Store{rdb: rdb, ttl: ttl, now: time.Now, health: &health{}}
 }
 
+// KeepRecent makes the store remember the last n records it saved, each
+// for at most maxAge, so that a chat's next Load needs no Redis command
+// (see recent.go). A record loaded from memory may be out of date; the
+// Save that follows fails with ErrConflict if it is, and the caller loads
+// again. Call it before the store is used.
+func (s *Store) KeepRecent(n int, maxAge time.Duration) *Store {
+	s.recent = nil
+	if n > 0 && maxAge > 0 {
+		s.recent = newRecent(n, min(maxAge, s.ttl))
+	}
+	return s
+}
+
 // Load reads the chat's session and whether updateID (0 for none) was
-// already applied.
+// already applied. With KeepRecent, the record this process saved last
+// may come from memory: see Save.
 func (s *Store) Load(ctx context.Context, c Chat, updateID int64) (Record, error) {
+	if s.recent != nil {
+		if e, ok := s.recent.get(c.hash, s.now()); ok {
+			rec := Record{version: e.version}
+			rec.Session, rec.window, _, rec.Found = decode(e.data)
+			if rec.Found {
+				rec.Seen = rec.window.seen(updateID, s.now())
+				return rec, nil
+			}
+			s.recent.drop(c.hash)
+		}
+	}
 	vals, err := s.rdb.HMGet(ctx, c.sessionKey(), "v", "d", "u").Result()
 	s.health.note(s.now(), err)
 	if err != nil {
@@ -100,9 +133,12 @@ return nv
 `)
 
 // unsentScript flags an existing session only: a session deleted since
-// (by /forget) must not come back as a key without its expiry.
+// (by /forget) must not come back as a key without its expiry. It moves
+// the version on, so that a process holding the record in memory (see
+// KeepRecent) fails its next save and reads the flag.
 var unsentScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'v', 1)
 return redis.call('HSET', KEYS[1], 'u', '1')
 `)
 
@@ -110,6 +146,7 @@ return redis.call('HSET', KEYS[1], 'u', '1')
 // not be delivered (shutdown, Telegram unreachable), so that the chat's next
 // request gets the current screen again. The next Save clears it.
 func (s *Store) MarkUnsent(ctx context.Context, c Chat) error {
+	s.forgetRecent(c)
 	err := unsentScript.Run(ctx, s.rdb, []string{c.sessionKey()}).Err()
 	s.health.note(s.now(), err)
 	if err != nil {
@@ -119,7 +156,9 @@ func (s *Store) MarkUnsent(ctx context.Context, c Chat) error {
 }
 
 // Save writes sess back if nobody changed it since rec was loaded, and marks
-// updateID (0 for none) as applied. It returns ErrConflict otherwise.
+// updateID (0 for none) as applied. It returns ErrConflict otherwise: the
+// caller loads again (from Redis: a failed save forgets the record kept in
+// memory) and redoes its step.
 func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, updateID int64) error {
 	data, err := encode(sess, rec.window.next(updateID, s.now()))
 	if err != nil {
@@ -127,13 +166,42 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 	}
 	n, err := saveScript.Run(ctx, s.rdb, []string{c.sessionKey()}, rec.version, data, s.ttl.Milliseconds()).Int64()
 	s.health.note(s.now(), err)
-	if err != nil {
-		return errors.Join(ErrUnavailable, err)
-	}
-	if n == 0 {
+	if err != nil || n == 0 {
+		// On an error the write may or may not have landed.
+		s.forgetRecent(c)
+		if err != nil && neverSent(err) {
+			return errors.Join(ErrUnavailable, err)
+		}
+		if err != nil {
+			return errors.Join(ErrUnavailable, ErrOutcomeUnknown, err)
+		}
 		return ErrConflict
 	}
+	if s.recent != nil {
+		s.recent.put(c.hash, recentEntry{version: strconv.FormatInt(n, 10), data: data, at: s.now()})
+	}
 	return nil
+}
+
+// neverSent tells the failures that mean Redis did not run the command:
+// no connection could be had, or Redis answered with an error. Anything
+// else may have happened after Redis took the command.
+func neverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var reply redis.Error
+	if errors.As(err, &reply) {
+		return true
+	}
+	return errors.Is(err, redis.ErrPoolTimeout) || errors.Is(err, redis.ErrClosed)
+}
+
+func (s *Store) forgetRecent(c Chat) {
+	if s.recent != nil {
+		s.recent.drop(c.hash)
+	}
 }
 
 // TTL is how long a session is kept after its last activity.
@@ -143,6 +211,7 @@ func (s *Store) TTL() time.Duration { return s.ttl }
 func (s *Store) Forget(ctx context.Context, c Chat) error {
 	// The second key is where schema 1 kept seen update ids; it expires
 	// within a day of the upgrade, but /forget must not wait for that.
+	s.forgetRecent(c)
 	err := s.rdb.Del(ctx, c.sessionKey(), c.legacySeenKey()).Err()
 	s.health.note(s.now(), err)
 	if err != nil {

@@ -47,7 +47,7 @@ func newOursCore(ctx context.Context, rdb *redis.Client, ct *convo.Content) (*co
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// Without REDIS_URL rdb is a client on an in-process miniredis, which
 	// holds conversations and campaign statistics, as in `selfcheck run`.
-	store := session.NewStore(rdb, time.Hour)
+	store := session.NewStore(rdb, time.Hour).KeepRecent(session.DefaultRecent, session.DefaultRecentAge)
 	if err := store.Preload(ctx); err != nil { // as `selfcheck run` does
 		return nil, nil, err
 	}

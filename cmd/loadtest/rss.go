@@ -121,7 +121,7 @@ func rssMeasure(ctx context.Context, n, sample int, redisURL string) error {
 		defer rdb.Close()
 		defer forgetChats(rdb, secret, n) // leave the Redis as it was (runs before Close)
 	}
-	store := session.NewStore(rdb, time.Hour)
+	store := session.NewStore(rdb, time.Hour).KeepRecent(session.DefaultRecent, session.DefaultRecentAge)
 	if err := store.Preload(ctx); err != nil {
 		return err
 	}

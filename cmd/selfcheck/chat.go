@@ -83,7 +83,7 @@ func setup(ctx context.Context, cfg *Config, log *slog.Logger, stderr io.Writer)
 		key = make([]byte, 32)
 		_, _ = rand.Read(key)
 	}
-	store := session.NewStore(rdb, cfg.SessionTTL)
+	store := session.NewStore(rdb, cfg.SessionTTL).KeepRecent(session.DefaultRecent, session.DefaultRecentAge)
 	if err := store.Preload(ctx); err != nil {
 		// Not fatal: a save falls back to sending the script itself.
 		log.Warn("could not preload the session script", "err", err)

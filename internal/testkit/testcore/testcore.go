@@ -64,6 +64,6 @@ func New(t testing.TB, src convo.Source) *Env {
 	m := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: m.Addr(), MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { rdb.Close() })
-	core := convo.NewCore(content, session.NewStore(rdb, session.DefaultTTL), session.NewKeyer([]byte("test")), Quiet())
+	core := convo.NewCore(content, session.NewStore(rdb, session.DefaultTTL).KeepRecent(session.DefaultRecent, session.DefaultRecentAge), session.NewKeyer([]byte("test")), Quiet())
 	return &Env{Core: core, Redis: m, Client: rdb}
 }
