@@ -179,9 +179,15 @@ func keyboard(rows [][]convo.Button) *models.InlineKeyboardMarkup {
 	if len(rows) == 0 {
 		return nil
 	}
-	kb := &models.InlineKeyboardMarkup{}
+	n := 0
 	for _, row := range rows {
-		var out []models.InlineKeyboardButton
+		n += len(row)
+	}
+	// One array holds every button, each row a slice of it.
+	all := make([]models.InlineKeyboardButton, 0, n)
+	kb := &models.InlineKeyboardMarkup{InlineKeyboard: make([][]models.InlineKeyboardButton, 0, len(rows))}
+	for _, row := range rows {
+		out := all[len(all) : len(all) : len(all)+len(row)]
 		for _, btn := range row {
 			if btn.URL != "" {
 				out = append(out, models.InlineKeyboardButton{Text: btn.Label, URL: btn.URL})
@@ -189,6 +195,7 @@ func keyboard(rows [][]convo.Button) *models.InlineKeyboardMarkup {
 				out = append(out, models.InlineKeyboardButton{Text: btn.Label, CallbackData: btn.Data})
 			}
 		}
+		all = all[:len(all)+len(out)]
 		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
 	}
 	return kb

@@ -53,10 +53,15 @@ func (r renderer) question(s *flows.Step, choices []*flows.Choice, n, left, answ
 		}
 		rep.Head = r.t(id, map[string]any{"N": n, "Left": left})
 	}
+	// One array holds the buttons (a row per choice, the controls, start
+	// again), each row a slice of it: a question is rendered on every tap.
+	all := make([]Button, 0, len(choices)+4)
+	rep.Buttons = make([][]Button, 0, len(choices)+2)
 	for _, ch := range choices {
-		rep.Buttons = append(rep.Buttons, []Button{{Label: r.t(ch.Text, nil), Data: r.token(flows.TokAnswer, s.ID, ch.ID)}})
+		all = append(all, Button{Label: r.t(ch.Text, nil), Data: r.token(flows.TokAnswer, s.ID, ch.ID)})
+		rep.Buttons = append(rep.Buttons, all[len(all)-1:len(all):len(all)])
 	}
-	var controls []Button
+	controls := all[len(all):len(all):len(all)+3]
 	if answered > 0 {
 		controls = append(controls, Button{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, s.ID, "")})
 	}
@@ -76,6 +81,9 @@ func (r renderer) question(s *flows.Step, choices []*flows.Choice, n, left, answ
 	if answered > 0 {
 		// Its own row, away from Back: it asks before it deletes anything.
 		rep.Buttons = append(rep.Buttons, []Button{{Label: r.t(locales.BtnRestart, nil), Data: r.token(flows.TokRestart, s.ID, flows.RestartAsk)}})
+	}
+	if len(rep.Buttons) == 0 {
+		rep.Buttons = nil
 	}
 	return rep
 }

@@ -19,6 +19,7 @@ import (
 // mistake in it is found when the file is loaded.
 type message struct {
 	parts []part
+	size  int // the literal text's length, and room for the values
 }
 
 // part is literal text, or a field when field is set.
@@ -62,6 +63,12 @@ func parseMessage(text string) (message, error) {
 		m.parts = append(m.parts, part{field: sub[1]})
 		rest = rest[open+end+2:]
 	}
+	for _, p := range m.parts {
+		m.size += len(p.text)
+		if p.field != "" {
+			m.size += 32
+		}
+	}
 	return m, nil
 }
 
@@ -74,6 +81,7 @@ func (m message) render(data map[string]any) (text string, missing []string) {
 		return m.parts[0].text, nil
 	}
 	var b strings.Builder
+	b.Grow(m.size)
 	for _, p := range m.parts {
 		if p.field == "" {
 			b.WriteString(p.text)

@@ -106,6 +106,7 @@ type storedState struct {
 
 func storeState(st flows.State) storedState {
 	var b strings.Builder
+	b.Grow(len(st.Answers) * 24)
 	for i, a := range st.Answers {
 		if i > 0 {
 			b.WriteByte(',')
@@ -115,6 +116,9 @@ func storeState(st flows.State) storedState {
 		b.WriteString(a.Choice)
 	}
 	var g strings.Builder
+	if len(st.Suggested) == 0 {
+		return storedState{Flow: st.Flow, Version: st.Version, Step: st.Step, Answers: b.String(), Perspective: st.Perspective}
+	}
 	for i, step := range slices.Sorted(maps.Keys(st.Suggested)) {
 		if i > 0 {
 			g.WriteByte(',')

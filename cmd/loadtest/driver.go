@@ -39,6 +39,7 @@ type phase struct {
 	rejections, hookFailed      int
 	rates                       []float64 // updates/s of each round
 	cpu, redisCPU               time.Duration
+	alloc                       goAlloc
 }
 
 // add pools the figures of another round into p (nil for none yet).
@@ -63,6 +64,7 @@ func (p *phase) add(q *phase) *phase {
 	p.serverCmds += q.serverCmds
 	p.cpu += q.cpu
 	p.redisCPU += q.redisCPU
+	p.alloc = p.alloc.plus(q.alloc)
 	p.mem = memPeak{max(p.mem.heapInuse, q.mem.heapInuse), max(p.mem.sys, q.mem.sys), max(p.mem.hwm, q.mem.hwm), p.mem.hwmReset && q.mem.hwmReset}
 	p.rejections += q.rejections
 	p.hookFailed += q.hookFailed
@@ -96,6 +98,7 @@ func runPhase(ctx context.Context, o options, name string, start func(*env) (sto
 	api0, redis0, server0 := e.api.snapshot(), e.redis.snapshot(), e.serverCommands(ctx)
 	fake0 := e.fake.Stats()
 	cpu0, redisCPU0 := e.cpu(ctx)
+	alloc0 := readAlloc()
 	stopMem := make(chan struct{})
 	mem := sampleMemory(stopMem)
 	began := time.Now()
@@ -103,6 +106,7 @@ func runPhase(ctx context.Context, o options, name string, start func(*env) (sto
 	p.elapsed = time.Since(began)
 	cpu, redisCPU := e.cpu(ctx)
 	p.cpu, p.redisCPU = cpu-cpu0, redisCPU-redisCPU0
+	p.alloc = readAlloc().minus(alloc0)
 	close(stopMem)
 	p.mem = <-mem
 	p.serverCmds = e.serverCommands(ctx) - server0

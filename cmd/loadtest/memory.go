@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"runtime"
+	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,6 +18,28 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// goAlloc is what the Go runtime allocated and collected: allocation is
+// most of what garbage collection costs.
+type goAlloc struct{ bytes, objects, cycles uint64 }
+
+var allocSamples = []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/allocs:objects"}, {Name: "/gc/cycles/total:gc-cycles"}}
+
+// readAlloc reads the runtime's counters (runtime/metrics: no stop of the
+// world).
+func readAlloc() goAlloc {
+	s := slices.Clone(allocSamples)
+	metrics.Read(s)
+	return goAlloc{s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64()}
+}
+
+func (a goAlloc) minus(b goAlloc) goAlloc {
+	return goAlloc{a.bytes - b.bytes, a.objects - b.objects, a.cycles - b.cycles}
+}
+
+func (a goAlloc) plus(b goAlloc) goAlloc {
+	return goAlloc{a.bytes + b.bytes, a.objects + b.objects, a.cycles + b.cycles}
 }
 
 // memPeak is the most memory seen while a phase ran.

@@ -114,6 +114,9 @@ func printPhases(base, ours *phase) {
 		row("  commands in them, per update", "%.2f", base.perUpdate(base.redis.statsCmds), ours.perUpdate(ours.redis.statsCmds), false)
 	}
 	row("Redis commands per update (server)", "%.2f", base.perUpdate(base.serverCmds), ours.perUpdate(ours.serverCmds), false)
+	row("Go allocated per update, KiB", "%.1f", base.perUpdate(int64(base.alloc.bytes))/1024, ours.perUpdate(int64(ours.alloc.bytes))/1024, true)
+	row("  objects per update", "%.0f", base.perUpdate(int64(base.alloc.objects)), ours.perUpdate(int64(ours.alloc.objects)), true)
+	row("  garbage collections", "%.0f", float64(base.alloc.cycles), float64(ours.alloc.cycles), true)
 	row("peak Go HeapInuse, MiB", "%.1f", mib(base.mem.heapInuse), mib(ours.mem.heapInuse), true)
 	row("peak Go Sys, MiB", "%.1f", mib(base.mem.sys), mib(ours.mem.sys), true)
 	row("peak RSS (VmHWM), MiB", "%.1f", mib(uint64(base.mem.hwm)), mib(uint64(ours.mem.hwm)), true)
