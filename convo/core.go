@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,18 +58,40 @@ func NewCore(content *Content, store *session.Store, keyer session.Keyer, log *s
 type contentVars struct {
 	ct   *Content
 	vars map[string]map[string]any
+	// withCountry adds {{.Country}} to vars, per language and country
+	// (a few dozen at most), built the first time one is asked for.
+	withCountry sync.Map // lang + "\x00" + country -> map[string]any
 }
 
-func (c *Core) varsOf(ct *Content) map[string]map[string]any {
+func (c *Core) varsOf(ct *Content) *contentVars {
 	if v := c.vars.Load(); v != nil && v.ct == ct {
-		return v.vars
+		return v
 	}
 	v := &contentVars{ct: ct, vars: map[string]map[string]any{}}
 	for _, lang := range ct.Msgs.Languages() {
 		v.vars[lang] = map[string]any{"Kept": ct.Msgs.Duration(lang, c.store.TTL())}
 	}
 	c.vars.Store(v)
-	return v.vars
+	return v
+}
+
+// of returns the values for messages in lang to a user going to country
+// ("" when not chosen yet). The maps returned are only read.
+func (v *contentVars) of(lang, country string) map[string]any {
+	if country == "" {
+		return v.vars[lang]
+	}
+	key := lang + "\x00" + country
+	if m, ok := v.withCountry.Load(key); ok {
+		return m.(map[string]any)
+	}
+	m := make(map[string]any, len(v.vars[lang])+1)
+	for k, val := range v.vars[lang] {
+		m[k] = val
+	}
+	m["Country"] = country
+	v.withCountry.Store(key, m)
+	return m
 }
 
 // today is the day a check started now counts under.

@@ -61,7 +61,7 @@ func (r renderer) question(s *flows.Step, choices []*flows.Choice, n, left, answ
 		all = append(all, Button{Label: r.t(ch.Text, nil), Data: r.token(flows.TokAnswer, s.ID, ch.ID)})
 		rep.Buttons = append(rep.Buttons, all[len(all)-1:len(all):len(all)])
 	}
-	controls := all[len(all):len(all):len(all)+3]
+	controls := all[len(all) : len(all) : len(all)+3]
 	if answered > 0 {
 		controls = append(controls, Button{Label: r.t(locales.BtnBack, nil), Data: r.token(flows.TokBack, s.ID, "")})
 	}

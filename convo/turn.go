@@ -21,10 +21,9 @@ type turn struct {
 	nonce func() string
 	share string
 	// campaigns checks campaign links (Core.Campaigns).
-	campaigns   *campaign.Keys
-	today       func(time.Time) string    // the statistics' day of a time (Core.Days)
-	vars        map[string]map[string]any // per language: values every message may use
-	countryVars langCountryVars
+	campaigns *campaign.Keys
+	today     func(time.Time) string // the statistics' day of a time (Core.Days)
+	vars      *contentVars           // values messages may use (see renderer.vars)
 
 	sess   session.Session // the session to save
 	forget bool            // delete the session instead of saving
@@ -85,28 +84,11 @@ func compatible(f *flows.Flow, st flows.State) bool {
 
 func (t *turn) r() renderer {
 	r := renderer{c: t.ct, lang: t.sess.Lang, other: t.sess.State.Perspective == "other", nonce: t.sess.Nonce,
-		shareLink: t.share, resume: t.sess.Paused != nil, vars: t.vars[t.sess.Lang]}
+		shareLink: t.share, resume: t.sess.Paused != nil, vars: t.vars.of(t.sess.Lang, "")}
 	if country := t.country(r); country != "" {
-		// A turn renders several times, nearly always in one language
-		// for one country: the values are built once.
-		if m := &t.countryVars; m.vars == nil || m.lang != r.lang || m.country != country {
-			vars := make(map[string]any, len(r.vars)+1)
-			for k, v := range r.vars {
-				vars[k] = v
-			}
-			vars["Country"] = country
-			*m = langCountryVars{lang: r.lang, country: country, vars: vars}
-		}
-		r.vars = t.countryVars.vars
+		r.vars = t.vars.of(r.lang, country)
 	}
 	return r
-}
-
-// langCountryVars are the values of messages in lang for a user going to
-// country (see turn.r); they are only read once built.
-type langCountryVars struct {
-	lang, country string
-	vars          map[string]any
 }
 
 // country names the destination the user chose, in their language, for
