@@ -37,7 +37,8 @@ type Recorder interface {
 	Update(kind string, d time.Duration)
 	APIError(code string)
 	// Shed counts an update refused (busy, closing: Telegram delivers it
-	// again) or dropped (chat_queue, abandoned).
+	// again), dropped (chat_queue, abandoned), or a first message that
+	// waited in the lobby (lobby) and was left there at a stop (left).
 	Shed(reason string)
 }
 
@@ -160,6 +161,11 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	b.chats = newDispatcher(b.process)
 	b.chats.limit = max(cfg.maxInHand, 0)
 	b.chats.room = b.room
+	if cfg.maxInHand > 0 {
+		b.chats.lobby = newLobby(defaultLobby)
+		b.chats.entered = func() { b.shed.add(shedLobby) }
+		b.chats.left = func(n int) { b.shed.addN(shedLeft, n) }
+	}
 	b.chats.waiting = b.answerEarly
 	b.chats.dropped = func(*models.Update) { b.shed.add(shedChatQueue) }
 	b.chats.abandoned = func(chat int64, n int) {

@@ -39,16 +39,23 @@ type dispatcher struct {
 	// limit bounds the updates in hand (0: no bound); room, when set, can
 	// refuse an update below it (the bot refuses new messages while the
 	// send queue is long, and keeps room for taps of checks under way).
-	limit  int
-	room   func(u *models.Update, inHand int) bool
-	mu     sync.Mutex
-	queues map[int64][]*models.Update
-	inHand int
-	closed bool           // shutting down: every update is refused
-	freed  chan struct{}  // closed and replaced when an update is done
-	idle   chan int64     // a chat to drain, to a worker waiting for one
-	quit   chan struct{}  // closed by close: waiting workers end
-	wg     sync.WaitGroup // the workers
+	limit int
+	room  func(u *models.Update, inHand int) bool
+	// lobby, when set, takes first messages of new chats that find no
+	// room, and lets them in as room comes (see lobby.go). left is told
+	// how many were still waiting at shutdown.
+	lobby   *lobby
+	entered func() // an update went to the lobby
+	left    func(n int)
+	feeding bool // a goroutine lets the lobby in (see feed)
+	mu      sync.Mutex
+	queues  map[int64][]*models.Update
+	inHand  int
+	closed  bool           // shutting down: every update is refused
+	freed   chan struct{}  // closed and replaced when an update is done
+	idle    chan int64     // a chat to drain, to a worker waiting for one
+	quit    chan struct{}  // closed by close: waiting workers end
+	wg      sync.WaitGroup // the workers
 	// work is the context updates are handled in. It outlives the request
 	// that brought an update (a webhook call returns at once) and ends
 	// only when shutdown's grace period is over, which stops waits for
@@ -59,7 +66,7 @@ type dispatcher struct {
 
 func newDispatcher(handle func(context.Context, *models.Update)) *dispatcher {
 	work, stop := context.WithCancel(context.Background())
-	return &dispatcher{handle: handle, dropped: func(*models.Update) {}, abandoned: func(int64, int) {},
+	return &dispatcher{handle: handle, dropped: func(*models.Update) {}, abandoned: func(int64, int) {}, entered: func() {}, left: func(int) {},
 		waiting: func(context.Context, *models.Update) {}, queues: map[int64][]*models.Update{},
 		freed: make(chan struct{}), idle: make(chan int64), quit: make(chan struct{}), work: work, stopWork: stop}
 }
@@ -115,10 +122,90 @@ func (d *dispatcher) put(u *models.Update, force bool) admission {
 		d.mu.Unlock()
 		return closing
 	}
-	if !force && (d.limit > 0 && d.inHand >= d.limit || d.room != nil && !d.room(u, d.inHand)) {
+	if !force && d.lobby != nil && d.lobby.len() > 0 {
+		switch fits := d.lobby.fits(u); {
+		case fits:
+			// Behind the first messages waiting (its chat's, maybe).
+			return d.toLobby(u)
+		case d.lobby.chats[chat] > 0:
+			// Not before the chat's first message: Telegram delivers
+			// it again, by when that one is in.
+			d.mu.Unlock()
+			return busy
+		}
+	}
+	if !force && !d.hasRoom(u) {
+		if d.lobby != nil && d.lobby.fits(u) {
+			return d.toLobby(u)
+		}
 		d.mu.Unlock()
 		return busy
 	}
+	return d.enqueue(u)
+}
+
+// hasRoom reports whether u may be taken now. Call with mu held.
+func (d *dispatcher) hasRoom(u *models.Update) bool {
+	return !(d.limit > 0 && d.inHand >= d.limit || d.room != nil && !d.room(u, d.inHand))
+}
+
+// toLobby puts u in the lobby and makes sure it is let in as room comes.
+// Call with mu held; it unlocks.
+func (d *dispatcher) toLobby(u *models.Update) admission {
+	d.lobby.push(u)
+	if !d.feeding {
+		d.feeding = true
+		d.wg.Add(1) // under the lock, as for workers: shutdown waits for it
+		go d.feed()
+	}
+	d.mu.Unlock()
+	d.entered()
+	return accepted
+}
+
+// feed lets the lobby in, first come first served, while there is room:
+// when an update is done, or every 100ms as the send queue drains. It
+// ends when the lobby is empty, or when the shutdown's grace period is
+// over: what is still waiting then is left (see lobby.go).
+func (d *dispatcher) feed() {
+	defer d.wg.Done()
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		d.mu.Lock()
+		for d.work.Err() == nil && d.lobby.len() > 0 {
+			u := d.lobby.peek()
+			if !d.hasRoom(u) {
+				break
+			}
+			d.lobby.pop()
+			d.enqueue(u) // unlocks
+			d.mu.Lock()
+		}
+		if d.lobby.len() == 0 || d.work.Err() != nil {
+			n := d.lobby.clear()
+			d.feeding = false
+			d.mu.Unlock()
+			if n > 0 {
+				d.left(n)
+			}
+			return
+		}
+		freed := d.freed
+		d.mu.Unlock()
+		t.Reset(100 * time.Millisecond)
+		select {
+		case <-freed:
+		case <-t.C:
+		case <-d.work.Done():
+		}
+	}
+}
+
+// enqueue queues u for its chat and starts a worker for the chat if it
+// has none. Call with mu held; it unlocks.
+func (d *dispatcher) enqueue(u *models.Update) admission {
+	chat := chatOf(u)
 	q, running := d.queues[chat]
 	if len(q) >= maxQueue {
 		d.mu.Unlock()
@@ -172,10 +259,13 @@ func (d *dispatcher) worker(chat int64) {
 	}
 }
 
-// held is the number of updates in hand.
+// held is the number of updates in hand, and in the lobby.
 func (d *dispatcher) held() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.lobby != nil {
+		return d.inHand + d.lobby.len()
+	}
 	return d.inHand
 }
 

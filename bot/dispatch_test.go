@@ -156,7 +156,8 @@ func TestDispatcherRoomRule(t *testing.T) {
 
 // TestPollingStopsFetchingWhenFull: with no room, long polling stops
 // fetching: Telegram keeps what the bot cannot take yet, and delivers it
-// once there is room; nothing is lost.
+// once there is room; nothing is lost. (The messages are pasted ads, too
+// long for the lobby, which would take short first messages.)
 func TestPollingStopsFetchingWhenFull(t *testing.T) {
 	e := startWith(t, miniSource, true, nil, WithBackpressure(1, 0))
 	release := make(chan struct{})
@@ -171,7 +172,7 @@ func TestPollingStopsFetchingWhenFull(t *testing.T) {
 	chats := make([]*tgfake.Chat, 400)
 	for i := range chats {
 		chats[i] = e.fake.NewPrivateChat("en")
-		chats[i].SendText("/start")
+		chats[i].SendText(strings.Repeat("kerja di Kamboja gaji 15 juta ", 10))
 	}
 	// The bot holds one and waits to take the next: the library, which
 	// hands updates over unbuffered, holds the rest of its batch and asks

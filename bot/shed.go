@@ -89,16 +89,22 @@ const (
 	shedClosing   = "closing"    // refused: shutting down (webhook 503)
 	shedChatQueue = "chat_queue" // dropped: one chat sent too many at once
 	shedAbandoned = "abandoned"  // dropped: still queued when the grace period ended
+	shedLobby     = "lobby"      // taken into the lobby: a first message waiting for room
+	shedLeft      = "left"       // left in the lobby when the grace period ended
 )
 
-func (s *shedLog) add(reason string) {
-	s.rec.Shed(reason)
+func (s *shedLog) add(reason string) { s.addN(reason, 1) }
+
+func (s *shedLog) addN(reason string, n int) {
+	for range n {
+		s.rec.Shed(reason)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.counts == nil {
 		s.counts, s.since = map[string]int{}, time.Now()
 	}
-	s.counts[reason]++
+	s.counts[reason] += n
 	if time.Since(s.since) >= shedInterval {
 		s.flushLocked()
 	}
@@ -114,12 +120,12 @@ func (s *shedLog) flush() {
 func (s *shedLog) flushLocked() {
 	if len(s.counts) > 0 {
 		args := []any{"over", time.Since(s.since).Round(time.Second).String()}
-		for _, r := range []string{shedBusy, shedClosing, shedChatQueue, shedAbandoned} {
+		for _, r := range []string{shedBusy, shedClosing, shedChatQueue, shedAbandoned, shedLobby, shedLeft} {
 			if n := s.counts[r]; n > 0 {
 				args = append(args, r, n)
 			}
 		}
-		s.log.Warn("updates refused (Telegram delivers them again) or dropped", args...)
+		s.log.Warn("updates refused (Telegram delivers them again), dropped, or waiting in the lobby", args...)
 	}
 	s.counts, s.since = map[string]int{}, time.Now()
 }

@@ -94,5 +94,6 @@ func (m *Metrics) Update(kind string, d time.Duration) {
 // APIError counts one failed Bot API call.
 func (m *Metrics) APIError(code string) { m.apiErrors.WithLabelValues(code).Inc() }
 
-// Shed counts one update refused or dropped under load or at shutdown.
+// Shed counts one update refused or dropped under load or at shutdown, or
+// a first message that waited in the lobby.
 func (m *Metrics) Shed(reason string) { m.shed.WithLabelValues(reason).Inc() }

@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"github.com/go-telegram/bot/models"
+)
+
+// The lobby holds first messages of new chats (a flood of bare /start) that
+// arrive while the bot has no room for them, instead of refusing them.
+//
+// Why not refuse them, as other updates are: Telegram keeps a refused
+// update and delivers it again later, and it delivers a bot's updates
+// roughly in order, a few dozen at a time. Tens of thousands of refused
+// /start would stand, at Telegram, in front of the taps of the people
+// already in their checks, who would then wait minutes for their next
+// question. Taken into the lobby, the flood leaves Telegram's queue at
+// once; each first message costs the bot about a hundred bytes until it
+// is its turn, which comes when the send queue has room (taps of checks
+// under way go first, as ever).
+//
+// A first message changed nothing yet: if the process stops before it is
+// handled, the person saw no reply and nothing was stored, and sending
+// /start again works (the stop logs how many were left).
+
+// defaultLobby bounds the first messages waiting: about 100 bytes each,
+// 50,000 is 5 MB, more than two 20,000-message floods. Beyond it they are
+// refused (Telegram delivers them again).
+const defaultLobby = 50_000
+
+// lobbyText bounds the text a waiting first message may have: /start with
+// a payload, a greeting. A longer one (a pasted job ad) is refused while
+// the bot is full and delivered again by Telegram.
+const lobbyText = 256
+
+// lobbyEntry is what a first message needs to be handled: no name, no
+// username, nothing else of the user.
+type lobbyEntry struct {
+	update, chat int64
+	message      int
+	date         int
+	lang, text   string
+}
+
+// lobby is a first-in first-out queue of entries; the dispatcher guards it.
+type lobby struct {
+	entries []lobbyEntry
+	head    int
+	chats   map[int64]int // entries per chat: a chat's later messages wait behind its first
+	limit   int
+}
+
+func newLobby(limit int) *lobby { return &lobby{chats: map[int64]int{}, limit: limit} }
+
+func (l *lobby) len() int { return len(l.entries) - l.head }
+
+// fits reports whether u is a first message the lobby can hold: text in a
+// private chat, short, from a user.
+func (l *lobby) fits(u *models.Update) bool {
+	m := u.Message
+	return l.len() < l.limit && m != nil && u.CallbackQuery == nil && m.From != nil &&
+		m.Chat.Type == models.ChatTypePrivate && m.Text != "" && len(m.Text) <= lobbyText &&
+		m.Caption == "" && len(m.Photo) == 0 && m.Document == nil && m.Sticker == nil && m.Voice == nil &&
+		m.Video == nil && m.VideoNote == nil && m.Audio == nil && m.Animation == nil && m.Contact == nil && m.Location == nil
+}
+
+func (l *lobby) push(u *models.Update) {
+	m := u.Message
+	lang := m.From.LanguageCode
+	if len(lang) > 16 {
+		lang = lang[:16] // a language tag; anything longer is not one
+	}
+	l.entries = append(l.entries, lobbyEntry{update: u.ID, chat: m.Chat.ID, message: m.ID, date: m.Date, lang: lang, text: m.Text})
+	l.chats[m.Chat.ID]++
+}
+
+// peek rebuilds the first entry as the update it came as, with what the
+// bot reads of it.
+func (l *lobby) peek() *models.Update {
+	e := l.entries[l.head]
+	return &models.Update{ID: e.update, Message: &models.Message{
+		ID: e.message, Date: e.date, Text: e.text,
+		Chat: models.Chat{ID: e.chat, Type: models.ChatTypePrivate},
+		From: &models.User{ID: e.chat, LanguageCode: e.lang},
+	}}
+}
+
+func (l *lobby) pop() {
+	chat := l.entries[l.head].chat
+	l.entries[l.head] = lobbyEntry{}
+	l.head++
+	if l.chats[chat]--; l.chats[chat] <= 0 {
+		delete(l.chats, chat)
+	}
+	if l.head == len(l.entries) {
+		l.entries, l.head = l.entries[:0], 0
+	} else if l.head > 1024 && l.head > len(l.entries)/2 {
+		l.entries = append(l.entries[:0], l.entries[l.head:]...)
+		l.head = 0
+	}
+}
+
+// clear empties the lobby and returns how many entries it held.
+func (l *lobby) clear() int {
+	n := l.len()
+	l.entries, l.head, l.chats = nil, 0, map[int64]int{}
+	return n
+}

@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+func firstMessage(update, chat int64, text string) *models.Update {
+	return &models.Update{ID: update, Message: &models.Message{ID: 1, Date: 1700000000, Text: text,
+		Chat: models.Chat{ID: chat, Type: models.ChatTypePrivate},
+		From: &models.User{ID: chat, FirstName: "Siti", Username: "siti_99", LanguageCode: "id"}}}
+}
+
+// TestLobbyOrderAndBounds: with no room, short first messages wait in the
+// lobby and are let in first come first served; a chat's later update
+// does not pass its first message; what does not fit is refused.
+func TestLobbyOrderAndBounds(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var order []int64
+	d := newDispatcher(func(_ context.Context, u *models.Update) {
+		<-release
+		mu.Lock()
+		order = append(order, u.ID)
+		mu.Unlock()
+	})
+	d.limit = 1
+	d.lobby = newLobby(3)
+	var entered, left int
+	d.entered = func() { entered++ }
+	d.left = func(n int) { left += n }
+	if got := d.offer(firstMessage(1, 10, "/start")); got != accepted {
+		t.Fatalf("the first update: %v", got)
+	}
+	for _, u := range []*models.Update{firstMessage(2, 20, "/start"), firstMessage(3, 30, "/start"), firstMessage(4, 20, "halo")} {
+		if got := d.offer(u); got != accepted {
+			t.Fatalf("update %d with no room: %v, want taken into the lobby", u.ID, got)
+		}
+	}
+	if got := d.offer(firstMessage(5, 40, "/start")); got != busy {
+		t.Errorf("a first message with the lobby full: %v, want busy", got)
+	}
+	long := firstMessage(6, 50, strings.Repeat("kerja di Kamboja ", 20))
+	d.lobby.limit = 10
+	if got := d.offer(long); got != busy {
+		t.Errorf("a long first message with no room: %v, want busy (Telegram keeps it)", got)
+	}
+	tap := &models.Update{ID: 7, CallbackQuery: &models.CallbackQuery{ID: "q", From: models.User{ID: 20},
+		Message: models.MaybeInaccessibleMessage{Message: &models.Message{Chat: models.Chat{ID: 20, Type: models.ChatTypePrivate}}}}}
+	if got := d.offer(tap); got != busy {
+		t.Errorf("a tap of a chat whose first message waits: %v, want busy (not before it)", got)
+	}
+	if n := d.held(); n != 4 {
+		t.Errorf("held %d, want 4 (one in hand, three waiting)", n)
+	}
+	close(release)
+	if !d.shutdown(time.Minute) {
+		t.Fatal("not all handled")
+	}
+	if want := []int64{1, 2, 3, 4}; !equalIDs(order, want) {
+		t.Errorf("handled in the order %v, want %v", order, want)
+	}
+	if entered != 3 || left != 0 {
+		t.Errorf("entered %d, left %d; want 3 and 0", entered, left)
+	}
+}
+
+func equalIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestLobbyAtShutdown: what still waits when the grace period ends is
+// left and counted; a first message changed nothing, so nothing else is
+// to be done about it.
+func TestLobbyAtShutdown(t *testing.T) {
+	var handled int
+	d := newDispatcher(func(context.Context, *models.Update) { handled++ })
+	d.room = func(u *models.Update, _ int) bool { return false } // the send queue never drains
+	d.lobby = newLobby(100)
+	var left int
+	d.left = func(n int) { left += n }
+	for i := range int64(5) {
+		if got := d.offer(firstMessage(i+1, i+10, "/start")); got != accepted {
+			t.Fatalf("update %d: %v", i+1, got)
+		}
+	}
+	if d.shutdown(50 * time.Millisecond) {
+		t.Error("shutdown says all was handled with five first messages waiting")
+	}
+	if left != 5 || handled != 0 {
+		t.Errorf("left %d, handled %d; want 5 and 0", left, handled)
+	}
+	if got := d.offer(firstMessage(9, 99, "/start")); got != closing {
+		t.Errorf("after shutdown: %v, want closing", got)
+	}
+}
+
+// TestLobbyKeepsNothingPersonal: an entry keeps what handling needs, not
+// the user's name or username.
+func TestLobbyKeepsNothingPersonal(t *testing.T) {
+	l := newLobby(1)
+	in := firstMessage(42, 7, "/start")
+	if !l.fits(in) {
+		t.Fatal("a /start does not fit")
+	}
+	l.push(in)
+	out := l.peek()
+	m := out.Message
+	if out.ID != 42 || m.Chat.ID != 7 || m.Chat.Type != models.ChatTypePrivate || m.Text != "/start" || m.From.LanguageCode != "id" || m.Date != in.Message.Date {
+		t.Errorf("rebuilt %+v %+v, want the update's id, chat, text, language and date", out, m)
+	}
+	if m.From.FirstName != "" || m.From.Username != "" {
+		t.Errorf("the lobby kept the user's name %q or username %q", m.From.FirstName, m.From.Username)
+	}
+	if l.fits(firstMessage(43, 8, "/start")) {
+		t.Error("fits a second entry in a lobby of one")
+	}
+}
+
+// TestLobbyTakesAFlood: the webhook takes a flood of first /start while
+// the bot has room for few (Telegram's queue empties at once), and each
+// is answered, once, as the send queue drains.
+func TestLobbyTakesAFlood(t *testing.T) {
+	e := startWith(t, miniSource, false, nil, WithBackpressure(5, 0))
+	release := make(chan struct{})
+	handle := e.bot.chats.handle
+	e.bot.chats.handle = func(ctx context.Context, u *models.Update) {
+		<-release
+		handle(ctx, u)
+	}
+	h := e.bot.WebhookHandler("sec")
+	const people = 200
+	var ids []int64
+	for i := range people {
+		c := e.fake.NewPrivateChat("en")
+		ids = append(ids, c.ID)
+		req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(update(i+1, c.ID, "/start")))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "sec")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("/start %d of the flood: %d, want 200", i+1, rec.Code)
+		}
+	}
+	if n := e.bot.chats.held(); n != people {
+		t.Errorf("held %d, want %d", n, people)
+	}
+	close(release)
+	for _, id := range ids {
+		if !e.done.wait(id, 1, wait) {
+			t.Fatal("a /start from the lobby was never handled")
+		}
+	}
+	if !waitIdle(e.bot.chats, wait) {
+		t.Fatal("the bot did not go idle")
+	}
+	for _, id := range ids {
+		if n := e.done.count(id); n != 1 {
+			t.Errorf("chat %d: handled %d times, want once", id, n)
+		}
+	}
+	e.fake.AssertNoRejections(t)
+}
