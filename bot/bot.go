@@ -163,6 +163,8 @@ func New(ctx context.Context, core Core, token string, opts ...Option) (*Bot, er
 	b.chats.room = b.room
 	if cfg.maxInHand > 0 {
 		b.chats.lobby = newLobby(defaultLobby)
+		b.chats.newcomer = func(u *models.Update) bool { return u.Message != nil && !b.priority(u) }
+		b.chats.lobbyRoom = func(inHand int) bool { return b.queued(inHand) < min(lobbyBacklog, b.maxBacklog) }
 		b.chats.entered = func() { b.shed.add(shedLobby) }
 		b.chats.left = func(n int) { b.shed.addN(shedLeft, n) }
 	}

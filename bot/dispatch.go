@@ -47,6 +47,10 @@ type dispatcher struct {
 	lobby   *lobby
 	entered func() // an update went to the lobby
 	left    func(n int)
+	// newcomer tells an update that has room only as the send queue
+	// allows (room's rule); lobbyRoom says when the lobby may be let in.
+	newcomer  func(u *models.Update) bool
+	lobbyRoom func(inHand int) bool
 	feeding bool // a goroutine lets the lobby in (see feed)
 	mu      sync.Mutex
 	queues  map[int64][]*models.Update
@@ -122,20 +126,21 @@ func (d *dispatcher) put(u *models.Update, force bool) admission {
 		d.mu.Unlock()
 		return closing
 	}
-	if !force && d.lobby != nil && d.lobby.len() > 0 {
-		switch fits := d.lobby.fits(u); {
-		case fits:
-			// Behind the first messages waiting (its chat's, maybe).
+	if !force && d.lobby != nil {
+		switch {
+		case d.lobby.chats[chat] > 0 && d.lobby.fits(u):
 			return d.toLobby(u)
 		case d.lobby.chats[chat] > 0:
-			// Not before the chat's first message: Telegram delivers
-			// it again, by when that one is in.
+			// Not before the chat's /start: Telegram delivers it again,
+			// by when that one is in.
 			d.mu.Unlock()
 			return busy
+		case d.lobby.len() > 0 && d.newcomer(u) && d.lobby.fits(u):
+			return d.toLobby(u) // behind those waiting
 		}
 	}
 	if !force && !d.hasRoom(u) {
-		if d.lobby != nil && d.lobby.fits(u) {
+		if d.lobby != nil && d.newcomer(u) && d.lobby.fits(u) {
 			return d.toLobby(u)
 		}
 		d.mu.Unlock()
@@ -174,10 +179,10 @@ func (d *dispatcher) feed() {
 	for {
 		d.mu.Lock()
 		for d.work.Err() == nil && d.lobby.len() > 0 {
-			u := d.lobby.peek()
-			if !d.hasRoom(u) {
+			if d.limit > 0 && d.inHand >= d.limit || !d.lobbyRoom(d.inHand) {
 				break
 			}
+			u := d.lobby.peek()
 			d.lobby.pop()
 			d.enqueue(u) // unlocks
 			d.mu.Lock()

@@ -1,11 +1,16 @@
 package bot
 
 import (
+	"strings"
+	"time"
+
 	"github.com/go-telegram/bot/models"
 )
 
-// The lobby holds first messages of new chats (a flood of bare /start) that
-// arrive while the bot has no room for them, instead of refusing them.
+// The lobby holds /start messages of new chats (a flood of bare /start)
+// that arrive while the bot has no room for them, instead of refusing
+// them. Taps, messages of chats the bot is writing to, and campaign links
+// (the QR code at an event) never wait there: they have room first.
 //
 // Why not refuse them, as other updates are: Telegram keeps a refused
 // update and delivers it again later, and it delivers a bot's updates
@@ -15,7 +20,8 @@ import (
 // question. Taken into the lobby, the flood leaves Telegram's queue at
 // once; each first message costs the bot about a hundred bytes until it
 // is its turn, which comes when the send queue has room (taps of checks
-// under way go first, as ever).
+// under way go first: the lobby is let in only while the send queue is
+// booked less than lobbyBacklog ahead).
 //
 // A first message changed nothing yet: if the process stops before it is
 // handled, the person saw no reply and nothing was stored, and sending
@@ -26,10 +32,15 @@ import (
 // refused (Telegram delivers them again).
 const defaultLobby = 50_000
 
-// lobbyText bounds the text a waiting first message may have: /start with
-// a payload, a greeting. A longer one (a pasted job ad) is refused while
-// the bot is full and delivered again by Telegram.
-const lobbyText = 256
+// lobbyText bounds the text a waiting /start may have (Telegram's payloads
+// are at most 64 characters).
+const lobbyText = 128
+
+// lobbyBacklog is how far ahead the send queue may be booked for the
+// lobby to be let in: below busyAfter, so that people in their checks,
+// whose next questions queue behind, rarely wait long enough to be told
+// to. Telegram's pace is kept full all the same (2s is 60 messages).
+const lobbyBacklog = 2 * time.Second
 
 // lobbyEntry is what a first message needs to be handled: no name, no
 // username, nothing else of the user.
@@ -52,14 +63,19 @@ func newLobby(limit int) *lobby { return &lobby{chats: map[int64]int{}, limit: l
 
 func (l *lobby) len() int { return len(l.entries) - l.head }
 
-// fits reports whether u is a first message the lobby can hold: text in a
-// private chat, short, from a user.
+// fits reports whether u is a message the lobby can hold while it has
+// space: a /start in a private chat, from a user.
 func (l *lobby) fits(u *models.Update) bool {
 	m := u.Message
-	return l.len() < l.limit && m != nil && u.CallbackQuery == nil && m.From != nil &&
-		m.Chat.Type == models.ChatTypePrivate && m.Text != "" && len(m.Text) <= lobbyText &&
-		m.Caption == "" && len(m.Photo) == 0 && m.Document == nil && m.Sticker == nil && m.Voice == nil &&
-		m.Video == nil && m.VideoNote == nil && m.Audio == nil && m.Animation == nil && m.Contact == nil && m.Location == nil
+	return l.len() < l.limit && m != nil && m.From != nil && m.Chat.Type == models.ChatTypePrivate &&
+		len(m.Text) <= lobbyText && isStart(m.Text)
+}
+
+// isStart reports whether text is the /start command, with or without a
+// payload or the bot's name.
+func isStart(text string) bool {
+	rest, ok := strings.CutPrefix(text, "/start")
+	return ok && (rest == "" || rest[0] == ' ' || rest[0] == '@')
 }
 
 func (l *lobby) push(u *models.Update) {

@@ -18,9 +18,17 @@ func firstMessage(update, chat int64, text string) *models.Update {
 		From: &models.User{ID: chat, FirstName: "Siti", Username: "siti_99", LanguageCode: "id"}}}
 }
 
-// TestLobbyOrderAndBounds: with no room, short first messages wait in the
-// lobby and are let in first come first served; a chat's later update
-// does not pass its first message; what does not fit is refused.
+// lobbied sets d up as the bot does, with every message a newcomer and
+// the send queue always with room.
+func lobbied(d *dispatcher, size int) {
+	d.lobby = newLobby(size)
+	d.newcomer = func(u *models.Update) bool { return u.Message != nil }
+	d.lobbyRoom = func(int) bool { return true }
+}
+
+// TestLobbyOrderAndBounds: with no room, /start messages wait in the lobby
+// and are let in first come first served; a chat's later update does not
+// pass its /start; what does not fit is refused.
 func TestLobbyOrderAndBounds(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
@@ -32,25 +40,27 @@ func TestLobbyOrderAndBounds(t *testing.T) {
 		mu.Unlock()
 	})
 	d.limit = 1
-	d.lobby = newLobby(3)
+	lobbied(d, 3)
 	var entered, left int
 	d.entered = func() { entered++ }
 	d.left = func(n int) { left += n }
 	if got := d.offer(firstMessage(1, 10, "/start")); got != accepted {
 		t.Fatalf("the first update: %v", got)
 	}
-	for _, u := range []*models.Update{firstMessage(2, 20, "/start"), firstMessage(3, 30, "/start"), firstMessage(4, 20, "halo")} {
+	for _, u := range []*models.Update{firstMessage(2, 20, "/start"), firstMessage(3, 30, "/start abc"), firstMessage(4, 20, "/start")} {
 		if got := d.offer(u); got != accepted {
 			t.Fatalf("update %d with no room: %v, want taken into the lobby", u.ID, got)
 		}
 	}
 	if got := d.offer(firstMessage(5, 40, "/start")); got != busy {
-		t.Errorf("a first message with the lobby full: %v, want busy", got)
+		t.Errorf("a /start with the lobby full: %v, want busy", got)
 	}
-	long := firstMessage(6, 50, strings.Repeat("kerja di Kamboja ", 20))
 	d.lobby.limit = 10
-	if got := d.offer(long); got != busy {
-		t.Errorf("a long first message with no room: %v, want busy (Telegram keeps it)", got)
+	if got := d.offer(firstMessage(6, 20, "halo")); got != busy {
+		t.Errorf("a message of a chat whose /start waits: %v, want busy (not before it)", got)
+	}
+	if got := d.offer(firstMessage(6, 50, strings.Repeat("kerja di Kamboja ", 20))); got != busy {
+		t.Errorf("a pasted ad with no room: %v, want busy (Telegram keeps it)", got)
 	}
 	tap := &models.Update{ID: 7, CallbackQuery: &models.CallbackQuery{ID: "q", From: models.User{ID: 20},
 		Message: models.MaybeInaccessibleMessage{Message: &models.Message{Chat: models.Chat{ID: 20, Type: models.ChatTypePrivate}}}}}
@@ -90,8 +100,9 @@ func equalIDs(a, b []int64) bool {
 func TestLobbyAtShutdown(t *testing.T) {
 	var handled int
 	d := newDispatcher(func(context.Context, *models.Update) { handled++ })
+	lobbied(d, 100)
 	d.room = func(u *models.Update, _ int) bool { return false } // the send queue never drains
-	d.lobby = newLobby(100)
+	d.lobbyRoom = func(int) bool { return false }
 	var left int
 	d.left = func(n int) { left += n }
 	for i := range int64(5) {
@@ -175,4 +186,13 @@ func TestLobbyTakesAFlood(t *testing.T) {
 		}
 	}
 	e.fake.AssertNoRejections(t)
+}
+
+func TestIsStart(t *testing.T) {
+	for text, want := range map[string]bool{"/start": true, "/start fair_x": true, "/start@selfcheck_bot": true,
+		"/started": false, "start": false, "/help": false, "": false, "halo /start": false} {
+		if got := isStart(text); got != want {
+			t.Errorf("isStart(%q) = %v, want %v", text, got, want)
+		}
+	}
 }

@@ -51,14 +51,19 @@ func WithBackpressure(maxInHand int, maxBacklog time.Duration) Option {
 // already booked, and those the updates in hand will book (about one each;
 // they book when handled), reach past maxBacklog.
 func (b *Bot) room(u *models.Update, inHand int) bool {
+	return b.priority(u) || b.queued(inHand) < b.maxBacklog
+}
+
+// priority tells the updates that have room up to the in-hand bound
+// whatever the send queue: taps, messages of chats the bot writes to (a
+// typed answer in a check under way), and campaign links.
+func (b *Bot) priority(u *models.Update) bool {
 	if u.CallbackQuery != nil {
 		return true
 	}
-	if m := u.Message; m != nil && (b.limit.knows(m.Chat.ID) ||
-		strings.HasPrefix(m.Text, "/start ") && campaign.ValidPayload(strings.TrimSpace(m.Text[len("/start "):]))) {
-		return true // a typed answer in a check under way, or a campaign link
-	}
-	return b.queued(inHand) < b.maxBacklog
+	m := u.Message
+	return m != nil && (b.limit.knows(m.Chat.ID) ||
+		strings.HasPrefix(m.Text, "/start ") && campaign.ValidPayload(strings.TrimSpace(m.Text[len("/start "):])))
 }
 
 // queued is how long a new person's first message would wait with inHand
