@@ -1,9 +1,13 @@
 package session
 
 import (
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/selfcheck-id/selfcheck/flows"
 )
 
 // Recent records: a process that has just saved a chat's record knows it,
@@ -14,8 +18,8 @@ import (
 // is dropped and the step is redone on what Redis holds. The cache saves
 // one Redis round trip per update and never decides anything on its own.
 //
-// What it keeps is what Redis keeps (the encoded record under the chat's
-// keyed hash), for minutes, in this process's memory only.
+// What it keeps is what Redis keeps (the record under the chat's keyed
+// hash), for minutes, in this process's memory only.
 
 // DefaultRecent and DefaultRecentAge size the cache of `selfcheck run`:
 // a hall of 300 people is a few hundred entries of about 0.5 KB; a check
@@ -42,10 +46,32 @@ type recentShard struct {
 	limit   int
 }
 
+// recentEntry is a record as saved: decoded, so that a load from memory
+// costs a copy rather than a parse. Its session is a copy of its own,
+// never handed out (see cloneSession).
 type recentEntry struct {
 	version string
-	data    []byte
+	sess    Session
+	win     window // ids are only read: window.next clones them
 	at      time.Time
+}
+
+// cloneSession copies what a session shares (its answers, suggestions
+// and paused check), so that the copy in memory and the one a step works
+// on never change each other.
+func cloneSession(s Session) Session {
+	s.State = cloneState(s.State)
+	if s.Paused != nil {
+		p := cloneState(*s.Paused)
+		s.Paused = &p
+	}
+	return s
+}
+
+func cloneState(st flows.State) flows.State {
+	st.Answers = slices.Clone(st.Answers)
+	st.Suggested = maps.Clone(st.Suggested)
+	return st
 }
 
 func newRecent(n int, maxAge time.Duration) *recent {

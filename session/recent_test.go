@@ -233,3 +233,43 @@ func TestSaveTellsAnUnknownOutcome(t *testing.T) {
 		t.Errorf("timed out after Redis ran it: %v, want unavailable, outcome unknown", err)
 	}
 }
+
+// TestRecentRecordIsWhatRedisHolds: a record from memory is the one a
+// load from Redis gives, field for field, and changing it changes
+// nothing kept.
+func TestRecentRecordIsWhatRedisHolds(t *testing.T) {
+	backends(t, func(t *testing.T, rdb redis.UniversalClient, _ *miniredis.Miniredis) {
+		ctx := context.Background()
+		a, b, _ := replicas(t, rdb)
+		paused := sess("q4", "q1", "q2", "q3").State
+		paused.Suggested = map[string]string{"q5": "yes"}
+		full := sess("e2", "e1")
+		full.Campaign, full.Day, full.State.Perspective, full.Paused = "fair_x", "2026-12-07", "other", &paused
+		full.State.Suggested = map[string]string{"q9": "no", "q8": "yes"}
+		for i, s := range []session.Session{sess("q1"), sess("q3", "q1", "q2"), full} {
+			c := chat(t, int64(100+i))
+			save(t, a, c, s, int64(10+i))
+			mem, err := a.Load(ctx, c, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromRedis, err := b.Load(ctx, c, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(mem.Session, fromRedis.Session) || mem.Found != fromRedis.Found {
+				t.Errorf("session %d from memory %+v, from Redis %+v", i, mem.Session, fromRedis.Session)
+			}
+			if len(mem.Session.State.Answers) > 0 {
+				mem.Session.State.Answers[0].Choice = "changed"
+			}
+			if mem.Session.Paused != nil {
+				mem.Session.Paused.Suggested["q5"] = "changed"
+			}
+			again, _ := a.Load(ctx, c, 0)
+			if !reflect.DeepEqual(again.Session, fromRedis.Session) {
+				t.Errorf("session %d: changing a loaded record changed the one in memory: %+v", i, again.Session)
+			}
+		}
+	})
+}

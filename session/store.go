@@ -79,13 +79,9 @@ func (s *Store) KeepRecent(n int, maxAge time.Duration) *Store {
 func (s *Store) Load(ctx context.Context, c Chat, updateID int64) (Record, error) {
 	if s.recent != nil {
 		if e, ok := s.recent.get(c.hash, s.now()); ok {
-			rec := Record{version: e.version}
-			rec.Session, rec.window, _, rec.Found = decode(e.data)
-			if rec.Found {
-				rec.Seen = rec.window.seen(updateID, s.now())
-				return rec, nil
-			}
-			s.recent.drop(c.hash)
+			rec := Record{version: e.version, Found: true, Session: cloneSession(e.sess), window: e.win}
+			rec.Seen = rec.window.seen(updateID, s.now())
+			return rec, nil
 		}
 	}
 	vals, err := s.rdb.HMGet(ctx, c.sessionKey(), "v", "d", "u").Result()
@@ -160,7 +156,8 @@ func (s *Store) MarkUnsent(ctx context.Context, c Chat) error {
 // caller loads again (from Redis: a failed save forgets the record kept in
 // memory) and redoes its step.
 func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, updateID int64) error {
-	data, err := encode(sess, rec.window.next(updateID, s.now()))
+	win := rec.window.next(updateID, s.now())
+	data, err := encode(sess, win)
 	if err != nil {
 		return err
 	}
@@ -178,7 +175,7 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 		return ErrConflict
 	}
 	if s.recent != nil {
-		s.recent.put(c.hash, recentEntry{version: strconv.FormatInt(n, 10), data: data, at: s.now()})
+		s.recent.put(c.hash, recentEntry{version: strconv.FormatInt(n, 10), sess: cloneSession(sess), win: win, at: s.now()})
 	}
 	return nil
 }
