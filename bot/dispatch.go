@@ -51,15 +51,15 @@ type dispatcher struct {
 	// allows (room's rule); lobbyRoom says when the lobby may be let in.
 	newcomer  func(u *models.Update) bool
 	lobbyRoom func(inHand int) bool
-	feeding bool // a goroutine lets the lobby in (see feed)
-	mu      sync.Mutex
-	queues  map[int64][]*models.Update
-	inHand  int
-	closed  bool           // shutting down: every update is refused
-	freed   chan struct{}  // closed and replaced when an update is done
-	idle    chan int64     // a chat to drain, to a worker waiting for one
-	quit    chan struct{}  // closed by close: waiting workers end
-	wg      sync.WaitGroup // the workers
+	feeding   bool // a goroutine lets the lobby in (see feed)
+	mu        sync.Mutex
+	queues    map[int64][]*models.Update
+	inHand    int
+	closed    bool           // shutting down: every update is refused
+	freed     chan struct{}  // closed and replaced when an update is done
+	idle      chan int64     // a chat to drain, to a worker waiting for one
+	quit      chan struct{}  // closed by close: waiting workers end
+	wg        sync.WaitGroup // the workers
 	// work is the context updates are handled in. It outlives the request
 	// that brought an update (a webhook call returns at once) and ends
 	// only when shutdown's grace period is over, which stops waits for
