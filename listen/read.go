@@ -53,6 +53,28 @@ var linkRe = regexp.MustCompile(`(?i)https?://|www\.|\b(t\.me|wa\.me|bit\.ly|s\.
 // Read reads one message. It is pure: the same rules and text always give
 // the same reading.
 func (r *Rules) Read(text string, f *flows.Flow) Reading {
+	if isChoiceNumber(text) {
+		// "1", "12": what most typed answers are. A number alone holds
+		// no word the rules look for (TestChoiceNumbersReadAsNothing).
+		return Reading{Words: 1}
+	}
+	return r.read(text, f)
+}
+
+// isChoiceNumber reports whether text is one to three digits.
+func isChoiceNumber(text string) bool {
+	if len(text) == 0 || len(text) > 3 {
+		return false
+	}
+	for i := range len(text) {
+		if text[i] < '0' || text[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Rules) read(text string, f *flows.Flow) Reading {
 	ws, sentence := words(text, r.Spelling)
 	rd := Reading{Words: len(ws), Link: linkRe.MatchString(text)}
 	rd.Lang = r.language(ws)

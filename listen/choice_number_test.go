@@ -1,0 +1,38 @@
+package listen
+
+import (
+	"reflect"
+	"strconv"
+	"testing"
+
+	"github.com/selfcheck-id/selfcheck/flows"
+)
+
+// TestChoiceNumbersReadAsNothing: Read's shortcut for a choice number
+// gives what reading it in full gives, for every one.
+func TestChoiceNumbersReadAsNothing(t *testing.T) {
+	set, ps := flows.Load(flows.Files, ".")
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	f := set.Flows["offer-check"]
+	r, ps := Parse(set.ListenFile, set.Listen, f)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	for n := range 1000 {
+		for _, text := range []string{strconv.Itoa(n), "0" + strconv.Itoa(n)} {
+			if !isChoiceNumber(text) {
+				continue
+			}
+			if got, want := r.Read(text, f), r.read(text, f); !reflect.DeepEqual(got, want) {
+				t.Errorf("Read(%q) = %+v, read in full %+v", text, got, want)
+			}
+		}
+	}
+	for _, text := range []string{"", "1a", "1234", "-1", "1.", " 1"} {
+		if isChoiceNumber(text) {
+			t.Errorf("%q taken for a choice number", text)
+		}
+	}
+}
