@@ -79,7 +79,7 @@ var settings = []setting{
 			return nil
 		}},
 	{Flag: "max-backlog", Env: "MAX_SEND_BACKLOG", Default: "10s", Cmds: cmdsRun,
-		Help: "no new message is taken while a bot's sends are booked further ahead than this (taps of checks under way still are)",
+		Help: "no new message is taken while a bot's sends are booked further ahead than this (taps of checks under way still are; a /start from a new chat waits in the lobby instead, see docs/events.md)",
 		Set: func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
