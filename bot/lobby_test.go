@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -74,24 +74,12 @@ func TestLobbyOrderAndBounds(t *testing.T) {
 	if !d.shutdown(time.Minute) {
 		t.Fatal("not all handled")
 	}
-	if want := []int64{1, 2, 3, 4}; !equalIDs(order, want) {
+	if want := []int64{1, 2, 3, 4}; !slices.Equal(order, want) {
 		t.Errorf("handled in the order %v, want %v", order, want)
 	}
 	if entered != 3 || left != 0 {
 		t.Errorf("entered %d, left %d; want 3 and 0", entered, left)
 	}
-}
-
-func equalIDs(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestLobbyAtShutdown: what still waits when the grace period ends is
@@ -160,11 +148,7 @@ func TestLobbyTakesAFlood(t *testing.T) {
 	for i := range people {
 		c := e.fake.NewPrivateChat("en")
 		ids = append(ids, c.ID)
-		req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(update(i+1, c.ID, "/start")))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "sec")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
+		if rec := hook(h, update(i+1, c.ID, "/start")); rec.Code != http.StatusOK {
 			t.Fatalf("/start %d of the flood: %d, want 200", i+1, rec.Code)
 		}
 	}

@@ -14,6 +14,16 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
+// hook posts body to the webhook handler h with the secret "sec", as
+// Telegram would, and returns the answer.
+func hook(h http.Handler, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "sec")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
 func update(id int, chat int64, text string) string {
 	return fmt.Sprintf(`{"update_id":%d,"message":{"message_id":1,"date":1700000000,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"x","language_code":"en"},"text":%q}}`,
 		id, chat, chat, text)
@@ -129,13 +139,7 @@ func TestWebhookBackpressure(t *testing.T) {
 		handle(ctx, u)
 	}
 	h := e.bot.WebhookHandler("sec")
-	post := func(body string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(body))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "sec")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		return rec
-	}
+	post := func(body string) *httptest.ResponseRecorder { return hook(h, body) }
 	a, b := e.fake.NewPrivateChat("en"), e.fake.NewPrivateChat("en")
 	if rec := post(update(1, a.ID, "/start")); rec.Code != http.StatusOK {
 		t.Fatalf("first update: %d", rec.Code)
