@@ -115,6 +115,19 @@ func TestRecentRecordOutOfDate(t *testing.T) {
 		"forgotten": func(ctx context.Context, b *session.Store, c session.Chat) error {
 			return b.Forget(ctx, c)
 		},
+		// A new record must not take the version the deleted one had:
+		// the copy in memory would match it and overwrite the new check
+		// with the forgotten answers.
+		"forgotten and begun again": func(ctx context.Context, b *session.Store, c session.Chat) error {
+			if err := b.Forget(ctx, c); err != nil {
+				return err
+			}
+			rec, err := b.Load(ctx, c, 0)
+			if err != nil {
+				return err
+			}
+			return b.Save(ctx, c, rec, sess("q1"), 30)
+		},
 		"a reply was lost": func(ctx context.Context, b *session.Store, c session.Chat) error {
 			return b.MarkUnsent(ctx, c)
 		},

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"net"
 	"strconv"
 	"time"
@@ -116,12 +117,16 @@ func (s *Store) Load(ctx context.Context, c Chat, updateID int64) (Record, error
 }
 
 // saveScript writes the session only if its version is still the one that
-// was read, and renews the expiry, atomically.
-// KEYS: session hash. ARGV: expected version, record, ttl ms.
+// was read, and renews the expiry, atomically. A new record (none, or one
+// deleted or expired) starts at a random version, not at 1: a copy of a
+// deleted record that a process still holds (see KeepRecent) must not
+// match the record begun after it.
+// KEYS: session hash. ARGV: expected version, record, ttl ms, first version.
 var saveScript = redis.NewScript(`
 local v = redis.call('HGET', KEYS[1], 'v')
 if (v or '0') ~= ARGV[1] then return 0 end
-local nv = tonumber(ARGV[1]) + 1
+local nv = tonumber(ARGV[4])
+if v then nv = tonumber(v) + 1 end
 redis.call('HSET', KEYS[1], 'v', nv, 'd', ARGV[2])
 redis.call('HDEL', KEYS[1], 'u')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -161,7 +166,7 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 	if err != nil {
 		return err
 	}
-	n, err := saveScript.Run(ctx, s.rdb, []string{c.sessionKey()}, rec.version, data, s.ttl.Milliseconds()).Int64()
+	n, err := saveScript.Run(ctx, s.rdb, []string{c.sessionKey()}, rec.version, data, s.ttl.Milliseconds(), firstVersion()).Int64()
 	s.health.note(s.now(), err)
 	if err != nil || n == 0 {
 		// On an error the write may or may not have landed.
@@ -179,6 +184,11 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 	}
 	return nil
 }
+
+// firstVersion is a new record's version: random, below 2^31 so that Lua
+// numbers print it whole (one in two billion that a copy of a deleted
+// record matches the new one's).
+func firstVersion() int64 { return rand.Int64N(1<<31-1) + 1 }
 
 // neverSent tells the failures that mean Redis did not run the command:
 // no connection could be had, or Redis answered with an error. Anything
