@@ -213,8 +213,8 @@ func (timesOut) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 
 // TestSaveTellsAnUnknownOutcome: a save Redis never got (no connection, an
-// error reply) is known not to have landed; one that timed out after Redis
-// took it is not, and says so.
+// error reply) is known not to have landed, when the client does not
+// retry; one that timed out after Redis took it is not, and says so.
 func TestSaveTellsAnUnknownOutcome(t *testing.T) {
 	ctx := context.Background()
 	m := miniredis.RunT(t)
@@ -240,6 +240,16 @@ func TestSaveTellsAnUnknownOutcome(t *testing.T) {
 	if err := m.Restart(); err != nil {
 		t.Fatal(err)
 	}
+	// A client that sends a command again after a failure: its first
+	// attempt may have landed whatever the last one met.
+	retrying := redis.NewClient(&redis.Options{Addr: m.Addr(), MaxRetries: 1})
+	t.Cleanup(func() { retrying.Close() })
+	m.SetError("LOADING Redis is loading the dataset in memory")
+	err = session.NewStore(retrying, time.Hour).Save(ctx, c, rec, sess("q1"), 1)
+	if !errors.Is(err, session.ErrUnavailable) || !errors.Is(err, session.ErrOutcomeUnknown) {
+		t.Errorf("refused after a retry: %v, want unavailable, outcome unknown", err)
+	}
+	m.SetError("")
 	rdb.AddHook(timesOut{})
 	err = st.Save(ctx, c, rec, sess("q1"), 1)
 	if !errors.Is(err, session.ErrUnavailable) || !errors.Is(err, session.ErrOutcomeUnknown) {

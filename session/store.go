@@ -54,11 +54,28 @@ type Store struct {
 	now    func() time.Time
 	health *health // how recent operations went, for Ready
 	recent *recent // records this process saved last (nil: none kept)
+	// retries is whether the client sends a command again after a
+	// failure: then a save that fails to connect may have landed at its
+	// first attempt, and no failure says the outcome is known.
+	retries bool
 }
 
 // NewStore returns a store whose sessions expire ttl after the last activity.
 func NewStore(rdb redis.UniversalClient, ttl time.Duration) *Store {
-	return &Store{rdb: rdb, ttl: ttl, now: time.Now, health: &health{}}
+	return &Store{rdb: rdb, ttl: ttl, now: time.Now, health: &health{}, retries: retriesOn(rdb)}
+}
+
+// retriesOn reports whether rdb retries failed commands (go-redis turns a
+// MaxRetries of -1, none, into 0, and 0, its default, into 3); true when
+// it cannot tell.
+func retriesOn(rdb redis.UniversalClient) bool {
+	switch c := rdb.(type) {
+	case *redis.Client:
+		return c.Options().MaxRetries > 0
+	case *redis.ClusterClient:
+		return c.Options().MaxRetries > 0
+	}
+	return true
 }
 
 // KeepRecent makes the store remember the last n records it saved, each
@@ -171,7 +188,7 @@ func (s *Store) Save(ctx context.Context, c Chat, rec Record, sess Session, upda
 	if err != nil || n == 0 {
 		// On an error the write may or may not have landed.
 		s.forgetRecent(c)
-		if err != nil && neverSent(err) {
+		if err != nil && !s.retries && neverSent(err) {
 			return errors.Join(ErrUnavailable, err)
 		}
 		if err != nil {
