@@ -129,19 +129,22 @@ func (d *dispatcher) put(u *models.Update, force bool) admission {
 	if !force && d.lobby != nil {
 		switch {
 		case d.lobby.chats[chat] > 0 && d.lobby.fits(u):
-			return d.toLobby(u)
+			return d.toLobby(u, false)
+		case d.lobby.chats[chat] > 0 && d.lobby.follows():
+			// Not before the chat's /start, and not refused either: long
+			// polling would wait for it, fetching nothing, until that
+			// /start is in.
+			return d.toLobby(u, true)
 		case d.lobby.chats[chat] > 0:
-			// Not before the chat's /start: Telegram delivers it again,
-			// by when that one is in.
 			d.mu.Unlock()
 			return busy
 		case d.lobby.len() > 0 && d.newcomer(u) && d.lobby.fits(u):
-			return d.toLobby(u) // behind those waiting
+			return d.toLobby(u, false) // behind those waiting
 		}
 	}
 	if !force && !d.hasRoom(u) {
 		if d.lobby != nil && d.newcomer(u) && d.lobby.fits(u) {
-			return d.toLobby(u)
+			return d.toLobby(u, false)
 		}
 		d.mu.Unlock()
 		return busy
@@ -154,10 +157,14 @@ func (d *dispatcher) hasRoom(u *models.Update) bool {
 	return !(d.limit > 0 && d.inHand >= d.limit || d.room != nil && !d.room(u, d.inHand))
 }
 
-// toLobby puts u in the lobby and makes sure it is let in as room comes.
-// Call with mu held; it unlocks.
-func (d *dispatcher) toLobby(u *models.Update) admission {
-	d.lobby.push(u)
+// toLobby puts u in the lobby (whole when it follows its chat's /start)
+// and makes sure it is let in as room comes. Call with mu held; it unlocks.
+func (d *dispatcher) toLobby(u *models.Update, followUp bool) admission {
+	if followUp {
+		d.lobby.pushFollowUp(chatOf(u), u)
+	} else {
+		d.lobby.push(u)
+	}
 	if !d.feeding {
 		d.feeding = true
 		d.wg.Add(1) // under the lock, as for workers: shutdown waits for it

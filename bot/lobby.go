@@ -42,21 +42,29 @@ const lobbyText = 128
 // to. Telegram's pace is kept full all the same (2s is 60 messages).
 const lobbyBacklog = 2 * time.Second
 
+// lobbyFollowUps bounds the whole updates waiting in the lobby behind
+// their chat's /start (someone who writes or taps again before the
+// welcome): kept whole, they are up to a few KB each. Beyond it such an
+// update is refused and Telegram delivers it again.
+const lobbyFollowUps = 1000
+
 // lobbyEntry is what a first message needs to be handled: no name, no
-// username, nothing else of the user.
+// username, nothing else of the user. A follow-up is kept whole (full).
 type lobbyEntry struct {
 	update, chat int64
 	message      int
 	date         int
 	lang, text   string
+	full         *models.Update
 }
 
 // lobby is a first-in first-out queue of entries; the dispatcher guards it.
 type lobby struct {
 	entries []lobbyEntry
 	head    int
-	chats   map[int64]int // entries per chat: a chat's later messages wait behind its first
+	chats   map[int64]int // entries per chat: a chat's later updates wait behind its /start
 	limit   int
+	full    int // follow-ups kept whole, at most lobbyFollowUps
 }
 
 func newLobby(limit int) *lobby { return &lobby{chats: map[int64]int{}, limit: limit} }
@@ -88,10 +96,26 @@ func (l *lobby) push(u *models.Update) {
 	l.chats[m.Chat.ID]++
 }
 
+// follows reports whether one more update can wait behind its chat's
+// /start.
+func (l *lobby) follows() bool {
+	return l.len() < l.limit && l.full < lobbyFollowUps
+}
+
+// pushFollowUp keeps u, whole, behind its chat's /start.
+func (l *lobby) pushFollowUp(chat int64, u *models.Update) {
+	l.entries = append(l.entries, lobbyEntry{update: u.ID, chat: chat, full: u})
+	l.chats[chat]++
+	l.full++
+}
+
 // peek rebuilds the first entry as the update it came as, with what the
 // bot reads of it.
 func (l *lobby) peek() *models.Update {
 	e := l.entries[l.head]
+	if e.full != nil {
+		return e.full
+	}
 	return &models.Update{ID: e.update, Message: &models.Message{
 		ID: e.message, Date: e.date, Text: e.text,
 		Chat: models.Chat{ID: e.chat, Type: models.ChatTypePrivate},
@@ -101,6 +125,9 @@ func (l *lobby) peek() *models.Update {
 
 func (l *lobby) pop() {
 	chat := l.entries[l.head].chat
+	if l.entries[l.head].full != nil {
+		l.full--
+	}
 	l.entries[l.head] = lobbyEntry{}
 	l.head++
 	if l.chats[chat]--; l.chats[chat] <= 0 {
@@ -117,6 +144,6 @@ func (l *lobby) pop() {
 // clear empties the lobby and returns how many entries it held.
 func (l *lobby) clear() int {
 	n := l.len()
-	l.entries, l.head, l.chats = nil, 0, map[int64]int{}
+	l.entries, l.head, l.chats, l.full = nil, 0, map[int64]int{}, 0
 	return n
 }

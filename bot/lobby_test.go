@@ -27,8 +27,9 @@ func lobbied(d *dispatcher, size int) {
 }
 
 // TestLobbyOrderAndBounds: with no room, /start messages wait in the lobby
-// and are let in first come first served; a chat's later update does not
-// pass its /start; what does not fit is refused.
+// and are let in first come first served; a chat's later updates wait
+// behind its /start (refused, long polling would stop fetching until that
+// is in); what does not fit is refused.
 func TestLobbyOrderAndBounds(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
@@ -56,29 +57,34 @@ func TestLobbyOrderAndBounds(t *testing.T) {
 		t.Errorf("a /start with the lobby full: %v, want busy", got)
 	}
 	d.lobby.limit = 10
-	if got := d.offer(firstMessage(6, 20, "halo")); got != busy {
-		t.Errorf("a message of a chat whose /start waits: %v, want busy (not before it)", got)
+	if got := d.offer(firstMessage(6, 20, "halo")); got != accepted {
+		t.Errorf("a message of a chat whose /start waits: %v, want taken behind it", got)
 	}
-	if got := d.offer(firstMessage(6, 50, strings.Repeat("kerja di Kamboja ", 20))); got != busy {
+	if got := d.offer(firstMessage(7, 50, strings.Repeat("kerja di Kamboja ", 20))); got != busy {
 		t.Errorf("a pasted ad with no room: %v, want busy (Telegram keeps it)", got)
 	}
-	tap := &models.Update{ID: 7, CallbackQuery: &models.CallbackQuery{ID: "q", From: models.User{ID: 20},
+	tap := &models.Update{ID: 8, CallbackQuery: &models.CallbackQuery{ID: "q", From: models.User{ID: 20},
 		Message: models.MaybeInaccessibleMessage{Message: &models.Message{Chat: models.Chat{ID: 20, Type: models.ChatTypePrivate}}}}}
-	if got := d.offer(tap); got != busy {
-		t.Errorf("a tap of a chat whose first message waits: %v, want busy (not before it)", got)
+	if got := d.offer(tap); got != accepted {
+		t.Errorf("a tap of a chat whose /start waits: %v, want taken behind it", got)
 	}
-	if n := d.held(); n != 4 {
-		t.Errorf("held %d, want 4 (one in hand, three waiting)", n)
+	if n := d.held(); n != 6 {
+		t.Errorf("held %d, want 6 (one in hand, five waiting)", n)
 	}
+	d.lobby.full = lobbyFollowUps
+	if got := d.offer(firstMessage(9, 20, "halo?")); got != busy {
+		t.Errorf("a follow-up with %d waiting whole: %v, want busy", lobbyFollowUps, got)
+	}
+	d.lobby.full = 2
 	close(release)
 	if !d.shutdown(time.Minute) {
 		t.Fatal("not all handled")
 	}
-	if want := []int64{1, 2, 3, 4}; !slices.Equal(order, want) {
+	if want := []int64{1, 2, 3, 4, 6, 8}; !slices.Equal(order, want) {
 		t.Errorf("handled in the order %v, want %v", order, want)
 	}
-	if entered != 3 || left != 0 {
-		t.Errorf("entered %d, left %d; want 3 and 0", entered, left)
+	if entered != 5 || left != 0 {
+		t.Errorf("entered %d, left %d; want 5 and 0", entered, left)
 	}
 }
 
@@ -179,4 +185,24 @@ func TestIsStart(t *testing.T) {
 			t.Errorf("isStart(%q) = %v, want %v", text, got, want)
 		}
 	}
+}
+
+// TestLobbyFollowUpDoesNotStallPolling: long polling waits until an update
+// is taken, fetching nothing meanwhile; a second message of a chat whose
+// /start waits its turn must be taken at once, or nobody's taps would be
+// fetched until that turn.
+func TestLobbyFollowUpDoesNotStallPolling(t *testing.T) {
+	d := newDispatcher(func(context.Context, *models.Update) {})
+	lobbied(d, 100)
+	d.room = func(*models.Update, int) bool { return false }
+	d.lobbyRoom = func(int) bool { return false } // the /start's turn does not come
+	if got := d.offer(firstMessage(1, 10, "/start")); got != accepted {
+		t.Fatalf("the /start: %v", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if !d.wait(ctx, firstMessage(2, 10, "halo, ada orang?")) || ctx.Err() != nil {
+		t.Error("polling waited for the /start's turn to take the chat's next message")
+	}
+	d.shutdown(10 * time.Millisecond)
 }

@@ -155,17 +155,17 @@ func TestWebhookBackpressure(t *testing.T) {
 	if n := e.bot.chats.held(); n != 2 {
 		t.Errorf("%d updates held, want 2 (one in hand, one in the lobby)", n)
 	}
-	id := b.Press(1, "a:x:welcome:self") // a tap from b, refused too
+	id := a.Press(1, "a:x:welcome:self") // a tap over the bound, refused
 	tap := fmt.Sprintf(`{"update_id":3,"callback_query":{"id":%q,"from":{"id":%d,"is_bot":false,"first_name":"x","language_code":"en"},`+
 		`"message":{"message_id":1,"date":1700000000,"chat":{"id":%d,"type":"private"},"text":"q"},"chat_instance":"1","data":"a:x:welcome:self"}}`,
-		id, b.ID, b.ID)
+		id, a.ID, a.ID)
 	if rec := post(tap); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("a tap over the bound: %d", rec.Code)
 	}
-	if !b.WaitAnswered(id, wait) {
+	if !a.WaitAnswered(id, wait) {
 		t.Fatal("the refused tap was not answered")
 	}
-	if ans, _ := b.Answer(id); !strings.Contains(ans.Text, "Busy") {
+	if ans, _ := a.Answer(id); !strings.Contains(ans.Text, "Busy") {
 		t.Errorf("the refused tap's answer: %q, want the busy notice", ans.Text)
 	}
 	close(release)
@@ -179,7 +179,7 @@ func TestWebhookBackpressure(t *testing.T) {
 	if rec := post(tap); rec.Code != http.StatusOK {
 		t.Errorf("tap redelivered with room: %d", rec.Code)
 	}
-	if !e.done.wait(b.ID, 2, wait) {
+	if !e.done.wait(a.ID, 2, wait) {
 		t.Fatal("the redelivered tap was not handled")
 	}
 	if n := e.fake.Calls("answerCallbackQuery"); n != 1 {
