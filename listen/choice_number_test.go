@@ -2,6 +2,7 @@ package listen
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -34,5 +35,32 @@ func TestChoiceNumbersReadAsNothing(t *testing.T) {
 		if isChoiceNumber(text) {
 			t.Errorf("%q taken for a choice number", text)
 		}
+	}
+}
+
+// TestRulesNamingNumbersReadThemInFull: rules that name a number ("110",
+// a police line, as a cry for help) get every choice number read in full.
+func TestRulesNamingNumbersReadThemInFull(t *testing.T) {
+	set, ps := flows.Load(flows.Files, ".")
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	f := set.Flows["offer-check"]
+	r, ps := Parse(set.ListenFile, set.Listen, f)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if r.numbers {
+		t.Fatal("the shipped rules name a number: the shortcut is never taken")
+	}
+	withNumber := *r
+	withNumber.Distress.Strong = append(slices.Clone(r.Distress.Strong), "110")
+	if !namesNumbers(reflect.ValueOf(withNumber)) {
+		t.Error("a distress phrase \"110\" is not seen as naming a number")
+	}
+	withSpelling := *r
+	withSpelling.Spelling = map[string]string{"2": "dua"}
+	if !namesNumbers(reflect.ValueOf(withSpelling)) {
+		t.Error("a spelling of \"2\" is not seen as naming a number")
 	}
 }

@@ -53,9 +53,10 @@ var linkRe = regexp.MustCompile(`(?i)https?://|www\.|\b(t\.me|wa\.me|bit\.ly|s\.
 // Read reads one message. It is pure: the same rules and text always give
 // the same reading.
 func (r *Rules) Read(text string, f *flows.Flow) Reading {
-	if isChoiceNumber(text) {
+	if !r.numbers && isChoiceNumber(text) {
 		// "1", "12": what most typed answers are. A number alone holds
-		// no word the rules look for (TestChoiceNumbersReadAsNothing).
+		// no word rules without numbers look for (checked for every one:
+		// TestChoiceNumbersReadAsNothing).
 		return Reading{Words: 1}
 	}
 	return r.read(text, f)

@@ -8,6 +8,7 @@ package listen
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -84,6 +85,9 @@ type Rules struct {
 
 	file  string
 	index index
+	// numbers is true when a rule names a word of one to three digits:
+	// then a choice number is read in full, not skipped (see Read).
+	numbers bool
 }
 
 // Distress says how a cry for help reads.
@@ -247,7 +251,43 @@ func Parse(file string, data []byte, f *flows.Flow) (*Rules, yamlcheck.Problems)
 		r.Pay.Near.compile()
 	}
 	r.index = build(r)
+	r.numbers = namesNumbers(reflect.ValueOf(*r))
 	return r, nil
+}
+
+// namesNumbers reports whether any text of the rules (every string field,
+// list, map key and value, however deep) has a word of one to three
+// digits.
+func namesNumbers(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		for _, w := range strings.Fields(v.String()) {
+			if isChoiceNumber(w) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && namesNumbers(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if namesNumbers(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if namesNumbers(it.Key()) || namesNumbers(it.Value()) {
+				return true
+			}
+		}
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && namesNumbers(v.Elem())
+	}
+	return false
 }
 
 // validate checks the rules against the flow: every step and choice named
