@@ -23,6 +23,10 @@ import (
 // under way go first: the lobby is let in only while the send queue is
 // booked less than lobbyBacklog ahead).
 //
+// What such a chat sends before its turn waits behind its /start, whole
+// (at most lobbyFollowUps in all): refused, it would stall long polling,
+// which waits for an update to be taken before it fetches the next.
+//
 // A first message changed nothing yet: if the process stops before it is
 // handled, the person saw no reply and nothing was stored, and sending
 // /start again works (the stop logs how many were left).
