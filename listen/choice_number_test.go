@@ -9,9 +9,9 @@ import (
 	"github.com/selfcheck-id/selfcheck/flows"
 )
 
-// TestChoiceNumbersReadAsNothing: Read's shortcut for a choice number
-// gives what reading it in full gives, for every one.
-func TestChoiceNumbersReadAsNothing(t *testing.T) {
+// shippedRules loads the shipped flow and its reading rules.
+func shippedRules(t *testing.T) (*Rules, *flows.Flow) {
+	t.Helper()
 	set, ps := flows.Load(flows.Files, ".")
 	if len(ps) > 0 {
 		t.Fatal(ps)
@@ -21,6 +21,13 @@ func TestChoiceNumbersReadAsNothing(t *testing.T) {
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
+	return r, f
+}
+
+// TestChoiceNumbersReadAsNothing: Read's shortcut for a choice number
+// gives what reading it in full gives, for every one.
+func TestChoiceNumbersReadAsNothing(t *testing.T) {
+	r, f := shippedRules(t)
 	for n := range 1000 {
 		for _, text := range []string{strconv.Itoa(n), "0" + strconv.Itoa(n)} {
 			if !isChoiceNumber(text) {
@@ -41,15 +48,7 @@ func TestChoiceNumbersReadAsNothing(t *testing.T) {
 // TestRulesNamingNumbersReadThemInFull: rules that name a number ("110",
 // a police line, as a cry for help) get every choice number read in full.
 func TestRulesNamingNumbersReadThemInFull(t *testing.T) {
-	set, ps := flows.Load(flows.Files, ".")
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	f := set.Flows["offer-check"]
-	r, ps := Parse(set.ListenFile, set.Listen, f)
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
+	r, _ := shippedRules(t)
 	if r.numbers {
 		t.Fatal("the shipped rules name a number: the shortcut is never taken")
 	}
