@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -160,15 +159,7 @@ func TestDispatcherRoomRule(t *testing.T) {
 // long for the lobby, which would take short first messages.)
 func TestPollingStopsFetchingWhenFull(t *testing.T) {
 	e := startWith(t, miniSource, true, nil, WithBackpressure(1, 0))
-	release := make(chan struct{})
-	var once sync.Once
-	open := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(open) // before the bot stops, even when the test fails
-	handle := e.bot.chats.handle
-	e.bot.chats.handle = func(ctx context.Context, u *models.Update) {
-		<-release
-		handle(ctx, u)
-	}
+	open := holdUpdates(t, e)
 	chats := make([]*tgfake.Chat, 400)
 	for i := range chats {
 		chats[i] = e.fake.NewPrivateChat("en")

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
+
 	"github.com/selfcheck-id/selfcheck/internal/testkit/tgfake"
 )
 
@@ -226,4 +228,20 @@ func (l *errorLog) all() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]string(nil), l.msgs...)
+}
+
+// holdUpdates makes e's bot wait, before handling each update, until
+// release is called (at the latest when the test ends, before the bot
+// stops, even when the test fails).
+func holdUpdates(t *testing.T, e *env) (release func()) {
+	held := make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(held) }) }
+	t.Cleanup(release)
+	handle := e.bot.chats.handle
+	e.bot.chats.handle = func(ctx context.Context, u *models.Update) {
+		<-held
+		handle(ctx, u)
+	}
+	return release
 }

@@ -142,12 +142,7 @@ func TestLobbyKeepsNothingPersonal(t *testing.T) {
 // is answered, once, as the send queue drains.
 func TestLobbyTakesAFlood(t *testing.T) {
 	e := startWith(t, miniSource, false, nil, WithBackpressure(5, 0))
-	release := make(chan struct{})
-	handle := e.bot.chats.handle
-	e.bot.chats.handle = func(ctx context.Context, u *models.Update) {
-		<-release
-		handle(ctx, u)
-	}
+	release := holdUpdates(t, e)
 	h := e.bot.WebhookHandler("sec")
 	const people = 200
 	var ids []int64
@@ -161,7 +156,7 @@ func TestLobbyTakesAFlood(t *testing.T) {
 	if n := e.bot.chats.held(); n != people {
 		t.Errorf("held %d, want %d", n, people)
 	}
-	close(release)
+	release()
 	for _, id := range ids {
 		if !e.done.wait(id, 1, wait) {
 			t.Fatal("a /start from the lobby was never handled")

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/go-telegram/bot/models"
 )
 
 // hook posts body to the webhook handler h with the secret "sec", as
@@ -132,12 +130,7 @@ func TestRedactKeepsTheErrorKind(t *testing.T) {
 // handled when there is room, without a redelivery.
 func TestWebhookBackpressure(t *testing.T) {
 	e := startWith(t, miniSource, false, nil, WithBackpressure(1, 0))
-	release := make(chan struct{})
-	handle := e.bot.chats.handle
-	e.bot.chats.handle = func(ctx context.Context, u *models.Update) {
-		<-release
-		handle(ctx, u)
-	}
+	release := holdUpdates(t, e)
 	h := e.bot.WebhookHandler("sec")
 	post := func(body string) *httptest.ResponseRecorder { return hook(h, body) }
 	a, b := e.fake.NewPrivateChat("en"), e.fake.NewPrivateChat("en")
@@ -168,7 +161,7 @@ func TestWebhookBackpressure(t *testing.T) {
 	if ans, _ := a.Answer(id); !strings.Contains(ans.Text, "Busy") {
 		t.Errorf("the refused tap's answer: %q, want the busy notice", ans.Text)
 	}
-	close(release)
+	release()
 	if !e.done.wait(a.ID, 1, wait) {
 		t.Fatal("the first update was not handled")
 	}
